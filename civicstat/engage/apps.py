@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EngageConfig(AppConfig):
+    name = "civicstat.engage"
+    label = "engage"
+    verbose_name = _("Engage")

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeasuresConfig(AppConfig):
+    name = "civicstat.measures"
+    label = "measures"
+    verbose_name = _("Measures")
