@@ -6,3 +6,6 @@ class PlansConfig(AppConfig):
     name = "civicstat.plans"
     label = "plans"
     verbose_name = _("Plans")
+
+    def ready(self):
+        from civicstat.plans import signals  # noqa: F401

@@ -1,0 +1,118 @@
+"""What the public sees: published measure values, and the refresh runs that produced them.
+
+Web requests read only these tables (never the warehouse). A refresh writes all of them in one
+transaction; manual values are copied here when a measure's revision is published.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ValueSource(models.TextChoices):
+    COMPUTED = "computed", _("Computed")
+    MANUAL = "manual", _("Entered by staff")
+
+
+class RefreshStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class RefreshRun(models.Model):
+    """One run of `civicstat refresh`: what was computed, from which loads, and how long it took."""
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RefreshStatus.choices, default=RefreshStatus.RUNNING
+    )
+    triggered_by = models.CharField(_("triggered by"), max_length=150, blank=True)
+    warehouse = models.CharField(_("warehouse"), max_length=255, blank=True)
+    measures_count = models.PositiveIntegerField(_("measures"), default=0)
+    values_count = models.PositiveIntegerField(_("values"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        get_latest_by = "started_at"
+        verbose_name = _("refresh run")
+        verbose_name_plural = _("refresh runs")
+
+    def __str__(self):
+        return f"Refresh {self.pk} ({self.get_status_display()})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class MeasureComputation(models.Model):
+    """Provenance of one measure in one refresh run."""
+
+    run = models.ForeignKey(RefreshRun, on_delete=models.CASCADE, related_name="computations")
+    measure = models.ForeignKey(
+        "measures.Measure", on_delete=models.CASCADE, related_name="computations"
+    )
+    spec = models.JSONField(_("spec"))
+    spec_hash = models.CharField(_("spec hash"), max_length=64)
+    sql = models.TextField(_("compiled SQL"), blank=True)
+    loads = models.JSONField(_("dataset loads used"), default=list)
+    rows = models.PositiveIntegerField(_("series rows"), default=0)
+    n_used = models.PositiveBigIntegerField(_("records used"), default=0)
+    n_excluded = models.PositiveBigIntegerField(_("records excluded"), default=0)
+    exclusions = models.JSONField(_("records excluded by reason"), default=dict)
+    percentile_method = models.CharField(_("percentile method"), max_length=40, blank=True)
+    duration_s = models.FloatField(_("seconds"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["run", "measure"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "measure"], name="unique_run_measure")
+        ]
+        verbose_name = _("measure computation")
+
+
+class MeasureValue(models.Model):
+    """One published value of a measure for one period (and breakdown)."""
+
+    measure = models.ForeignKey(
+        "measures.Measure", on_delete=models.CASCADE, related_name="values"
+    )
+    source = models.CharField(_("source"), max_length=10, choices=ValueSource.choices)
+    run = models.ForeignKey(
+        RefreshRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="values"
+    )
+    period_start = models.DateField(_("period starts"))
+    period_end = models.DateField(_("period ends (exclusive)"))
+    period_label = models.CharField(_("period"), max_length=40)
+    breakdown = models.CharField(_("breakdown"), max_length=120, blank=True, default="")
+    value = models.FloatField(_("value"), null=True, blank=True)
+    suppressed = models.BooleanField(_("suppressed"), default=False)
+    suppression_reason = models.CharField(_("suppression reason"), max_length=120, blank=True)
+    n_used = models.PositiveBigIntegerField(_("records used"), null=True, blank=True)
+    n_excluded = models.PositiveBigIntegerField(_("records excluded"), default=0)
+    exclusions = models.JSONField(_("records excluded by reason"), default=dict, blank=True)
+    target = models.FloatField(_("target"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=30, blank=True)
+    status_explanation = models.CharField(_("status explanation"), max_length=400, blank=True)
+    entered_by_name = models.CharField(_("entered by"), max_length=150, blank=True)
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["measure", "period_start", "breakdown"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period_start", "breakdown"], name="unique_measure_period"
+            )
+        ]
+        indexes = [models.Index(fields=["measure", "breakdown", "-period_start"])]
+        verbose_name = _("published value")
+        verbose_name_plural = _("published values")
+
+    def __str__(self):
+        return f"{self.measure}: {self.period_label} {self.breakdown} = {self.value}"
