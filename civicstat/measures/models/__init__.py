@@ -7,10 +7,11 @@ from .measure import (
     MeasureKind,
     MeasureRole,
     MeasureTarget,
+    SuppressionShape,
     ToleranceMode,
     ValueFormat,
 )
-from .published import MeasureComputation, MeasureValue, RefreshRun, RefreshStatus, ValueSource
+from .published import MeasureChart, MeasureComputation, MeasureValue, RefreshRun, RefreshStatus, ValueSource
 
 __all__ = [
     "Cadence",
@@ -18,6 +19,7 @@ __all__ = [
     "ManualValue",
     "Measure",
     "MeasureAnnotation",
+    "MeasureChart",
     "MeasureComputation",
     "MeasureKind",
     "MeasureRole",
@@ -25,6 +27,7 @@ __all__ = [
     "MeasureValue",
     "RefreshRun",
     "RefreshStatus",
+    "SuppressionShape",
     "ToleranceMode",
     "ValueFormat",
 ]

@@ -65,6 +65,11 @@ class ValueFormat(models.TextChoices):
     CURRENCY = "currency", _("Dollars")
 
 
+class SuppressionShape(models.TextChoices):
+    TABLE = "table", _("Categories and their total")
+    CUMULATIVE = "cumulative", _("Nested bands (5+, 10+, 20+ …)")
+
+
 class MeasureQuerySet(models.QuerySet):
     def live(self):
         return self.filter(live=True)
@@ -128,6 +133,19 @@ class Measure(
         help_text=_("Counts of people are suppressed when between 1 and 10, with complementary "
                     "suppression."),
     )
+    suppression_shape = models.CharField(
+        _("how counts of people relate"),
+        max_length=12,
+        choices=SuppressionShape.choices,
+        default=SuppressionShape.TABLE,
+        help_text=_("Decides which cells must also be hidden so a suppressed one cannot be "
+                    "worked out from the others."),
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("days allowed after a period ends"),
+        default=30,
+        help_text=_("A period's value is overdue this many days after the period ends."),
+    )
     # Status rule (methods.md §6)
     direction = models.CharField(
         _("direction"), max_length=20, choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
@@ -187,7 +205,9 @@ class Measure(
                 FieldRowPanel(
                     [FieldPanel("unit"), FieldPanel("value_format"), FieldPanel("decimals")]
                 ),
-                FieldPanel("counts_people"),
+                FieldRowPanel([FieldPanel("counts_people"), FieldPanel("suppression_shape")]),
+                FieldPanel("grace_days"),
+                FieldPanel("spec"),
                 FieldPanel("source_note"),
             ],
             heading=_("What is measured"),

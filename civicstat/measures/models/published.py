@@ -116,3 +116,22 @@ class MeasureValue(models.Model):
 
     def __str__(self):
         return f"{self.measure}: {self.period_label} {self.breakdown} = {self.value}"
+
+
+class MeasureChart(models.Model):
+    """The measure's chart as published: server-rendered SVG, its text summary and table.
+
+    Rebuilt whenever the measure's values are published, so pages never render charts."""
+
+    measure = models.OneToOneField(
+        "measures.Measure", on_delete=models.CASCADE, related_name="chart"
+    )
+    svg = models.TextField(_("SVG"))
+    summary = models.TextField(_("text summary"))
+    alt = models.CharField(_("short description"), max_length=300, blank=True)
+    table = models.JSONField(_("table"), default=dict)
+    spec = models.JSONField(_("Vega-Lite spec"), default=dict)
+    rendered_at = models.DateTimeField(_("rendered at"))
+
+    class Meta:
+        verbose_name = _("published chart")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from civicstat.measures.models import Measure, MeasureValue
@@ -70,7 +71,14 @@ def summarise(measures, plan) -> list[MeasureSummary]:
         breakdowns: list[MeasureValue] = []
         if latest is None and rows:
             newest = rows[0].period_start
-            breakdowns = [v for v in rows if v.period_start == newest]
+            breakdowns = sorted(
+                (v for v in rows if v.period_start == newest), key=lambda v: natural_key(v.breakdown)
+            )
         status = status_display(plan, latest.status, latest.status_explanation) if latest else None
         summaries.append(MeasureSummary(measure, latest, status, breakdowns))
     return summaries
+
+
+def natural_key(text: str) -> list:
+    """Sort "5 or more" before "10 or more": digits compare as numbers."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]

@@ -153,6 +153,8 @@ def _measure(measure: Measure) -> dict:
         "decimals": measure.decimals,
         "cadence": measure.cadence,
         "counts_people": measure.counts_people,
+        "suppression_shape": measure.suppression_shape,
+        "grace_days": measure.grace_days,
         "direction": measure.direction,
         "target": measure.target,
         "target_low": measure.target_low,

@@ -256,6 +256,8 @@ class _Builder:
                 decimals=data.get("decimals") or 0,
                 cadence=data.get("cadence") or "month",
                 counts_people=bool(data.get("counts_people", False)),
+                suppression_shape=data.get("suppression_shape") or "table",
+                grace_days=data.get("grace_days") if data.get("grace_days") is not None else 30,
                 direction=data.get("direction") or "higher_is_better",
                 target=data.get("target"),
                 target_low=data.get("target_low"),

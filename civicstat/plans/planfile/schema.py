@@ -7,7 +7,14 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from civicstat.measures.models import Cadence, Direction, MeasureKind, ToleranceMode, ValueFormat
+from civicstat.measures.models import (
+    Cadence,
+    Direction,
+    MeasureKind,
+    SuppressionShape,
+    ToleranceMode,
+    ValueFormat,
+)
 from civicstat.plans.models.statuses import MEASURE_STATUS_KEYS, StatusIcon
 from civicstat.plans.numbering import number_problem
 
@@ -31,7 +38,7 @@ INITIATIVE_KEYS = {
 }
 MEASURE_KEYS = {
     "slug", "name", "definition", "kind", "unit", "value_format", "decimals", "cadence",
-    "counts_people", "direction", "target", "target_low", "target_high", "tolerance",
+    "counts_people", "suppression_shape", "grace_days", "direction", "target", "target_low", "target_high", "tolerance",
     "tolerance_mode", "min_n", "headline", "departments", "source", "spec", "targets",
     "annotations", "values",
 }
@@ -338,6 +345,8 @@ def _check_measures(c: _Checker, measures: Any, path: str, departments: set[str]
         c.choice(measure, "cadence", mpath, _choices(Cadence))
         c.choice(measure, "direction", mpath, _choices(Direction))
         c.choice(measure, "tolerance_mode", mpath, _choices(ToleranceMode))
+        c.choice(measure, "suppression_shape", mpath, _choices(SuppressionShape))
+        c.number(measure, "grace_days", mpath, minimum=0, integer=True)
         c.number(measure, "decimals", mpath, minimum=0, integer=True)
         c.number(measure, "min_n", mpath, minimum=0, integer=True)
         c.number(measure, "tolerance", mpath, minimum=0)
