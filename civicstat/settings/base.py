@@ -143,6 +143,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "civicstat@localhost")
 CIVICSTAT_WAREHOUSE_URL = os.environ.get(
     "CIVICSTAT_WAREHOUSE_URL", f"duckdb://{DATA_DIR / 'warehouse.duckdb'}"
 )
+# A city's own contract and mapping folders, searched before the built-in ones.
+CIVICSTAT_WAREHOUSE_PATHS = [
+    p for p in os.environ.get("CIVICSTAT_WAREHOUSE_PATHS", "").split(os.pathsep) if p
+]
 # Small-cell suppression threshold for counts of people (values 1..N are suppressed).
 CIVICSTAT_SUPPRESS_MAX = int(os.environ.get("CIVICSTAT_SUPPRESS_MAX", "10"))
 
