@@ -88,6 +88,9 @@ def publish_manual_values(measure: Measure) -> list[MeasureValue]:
         suppress_people(rows, measure.suppression_shape)
     MeasureValue.objects.filter(measure=measure, source=ValueSource.MANUAL).delete()
     MeasureValue.objects.bulk_create(rows)
+    from civicstat.dashboards.publishing import publish_chart
+
+    publish_chart(measure)
     return rows
 
 

@@ -1,0 +1,120 @@
+"""Everything a measure page shows, gathered from the publishing database (never the warehouse)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicstat.measures.engine import Grain, is_overdue, next_due
+from civicstat.measures.models import (
+    Direction,
+    Measure,
+    MeasureChart,
+    MeasureComputation,
+    MeasureKind,
+    MeasureValue,
+    RefreshStatus,
+    ToleranceMode,
+)
+from civicstat.measures.services.rules import fiscal_year_start, plan_of
+from civicstat.measures.services.summary import StatusDisplay, natural_key, status_display
+
+
+@dataclass(frozen=True)
+class MeasurePage:
+    measure: Measure
+    plan: object
+    values: list[MeasureValue]
+    latest: MeasureValue | None
+    status: StatusDisplay | None
+    rule_text: str
+    chart: MeasureChart | None
+    computation: MeasureComputation | None
+    last_updated: dt.datetime | None
+    next_due: dt.date | None
+    overdue: bool
+    exclusions: list[tuple[str, int]] = field(default_factory=list)
+    breakdowns: list[str] = field(default_factory=list)
+
+
+def rule_text(measure: Measure) -> str:
+    """The status rule in plain words, as the page explains how the status was decided."""
+    fmt = {"unit": measure.unit or ""}
+    if measure.direction == Direction.INFORMATIONAL:
+        return _("This measure is shown for information and is not judged against a target.")
+    if measure.direction == Direction.TARGET_RANGE:
+        if measure.target_low is None or measure.target_high is None:
+            return _("No target range has been set yet, so the status is Target Pending.")
+        target = _("between %(low)s and %(high)s") % {
+            "low": measure.target_low,
+            "high": measure.target_high,
+        }
+    elif measure.target is None and not measure.period_targets.exists():
+        return _("No target has been set yet, so the status is Target Pending.")
+    else:
+        target = str(measure.target) if measure.target is not None else _("the period's target")
+    if measure.tolerance_mode == ToleranceMode.RELATIVE:
+        tolerance = _("%(pct)s%% of the target") % {"pct": round(measure.tolerance * 100, 2)}
+    else:
+        tolerance = _("%(amount)s %(unit)s") % {"amount": measure.tolerance, **fmt}
+    direction = {
+        Direction.HIGHER_IS_BETTER: _("higher is better"),
+        Direction.LOWER_IS_BETTER: _("lower is better"),
+        Direction.TARGET_RANGE: _("the value should stay in the range"),
+    }[measure.direction]
+    return _(
+        "Target: %(target)s (%(direction)s). On Target when the latest complete period meets "
+        "the target; Close to Target when it misses by no more than %(tolerance)s; otherwise "
+        "Needs Improvement. Periods based on fewer than %(min_n)s records are Insufficient Data."
+    ) % {"target": target, "direction": direction, "tolerance": tolerance, "min_n": measure.min_n}
+
+
+def build(measure: Measure, today: dt.date | None = None) -> MeasurePage:
+    plan = plan_of(measure)
+    plan = plan.specific if plan else None
+    values = list(
+        MeasureValue.objects.filter(measure=measure).order_by("period_start", "breakdown")
+    )
+    overall = [v for v in values if v.breakdown == ""]
+    complete = [v for v in overall if v.period_end <= (today or timezone.localdate())]
+    latest = (complete or overall or [None])[-1]
+    computation = None
+    last_updated = None
+    if measure.kind == MeasureKind.COMPUTED:
+        computation = (
+            MeasureComputation.objects.filter(measure=measure, run__status=RefreshStatus.SUCCEEDED)
+            .select_related("run")
+            .order_by("-run__started_at")
+            .first()
+        )
+        last_updated = computation.run.finished_at if computation else None
+    else:
+        stamps = [v.entered_at for v in values if v.entered_at]
+        last_updated = max(stamps) if stamps else None
+    grain = Grain(measure.cadence)
+    fy = fiscal_year_start(measure)
+    day = today or timezone.localdate()
+    latest_end = max((v.period_end for v in values), default=None)
+    due = next_due(latest_end, grain, measure.grace_days, fy) if latest_end else None
+    overdue = is_overdue(latest_end, grain, day, measure.grace_days, fy)
+    status = status_display(plan, latest.status, latest.status_explanation) if latest else None
+    exclusions = sorted((computation.exclusions or {}).items()) if computation else []
+    breakdowns = sorted({v.breakdown for v in values if v.breakdown}, key=natural_key)
+    return MeasurePage(
+        measure=measure,
+        plan=plan,
+        values=values,
+        latest=latest,
+        status=status,
+        rule_text=rule_text(measure),
+        chart=MeasureChart.objects.filter(measure=measure).first(),
+        computation=computation,
+        last_updated=last_updated,
+        next_due=due,
+        overdue=overdue,
+        exclusions=exclusions,
+        breakdowns=breakdowns,
+    )

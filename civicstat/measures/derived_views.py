@@ -1,0 +1,1 @@
+"""The built-in derived views (registered on first use of civicstat.measures.derived)."""
