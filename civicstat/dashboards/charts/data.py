@@ -7,6 +7,8 @@ was left in the frame by mistake.
 
 from __future__ import annotations
 
+import re
+
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -153,13 +155,18 @@ def prepare(values: pd.DataFrame, formatter: Formatter) -> ChartData:
                 f"published values: periods {before.label} ({before.start} to {before.end}) "
                 f"and {after.label} (from {after.start}) overlap (expected one grain)"
             )
-    names = sorted({name for name, _ in cells})
+    names = sorted({name for name, _ in cells}, key=natural_key)
 
     def series(name: str) -> SeriesData:
         return SeriesData(name, tuple(cells.get((name, p.start), Point(p, None)) for p in ordered))
 
     overall = series("") if "" in names else None
     return ChartData(ordered, overall, tuple(series(n) for n in names if n))
+
+
+def natural_key(text: str) -> list:
+    """Category order as a reader expects it: "5 or more" before "10 or more"."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
 
 
 def _date(raw: object, where: str, column: str) -> date:

@@ -16,7 +16,9 @@ from civicstat.dashboards.charts.palette import GRID, MUTED, TEXT, WHITE
 
 VEGALITE_VERSION = "6.4"  # vl-convert's bundled Vega-Lite; pinned so output is reproducible
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
-FONT = "system-ui, sans-serif"
+# A wide font first: vl-convert measures labels with it (Debian ships DejaVu with Chromium),
+# so narrower fonts in readers' browsers only leave spare room, never clip a label.
+FONT = "'DejaVu Sans', Verdana, system-ui, sans-serif"
 VIEW_WIDTH = 640
 VIEW_HEIGHT = 340
 PHONE_WIDTH = 360
