@@ -1,0 +1,1 @@
+from civicstat.measures.tests.conftest import measured, warehouse  # noqa: F401
