@@ -122,9 +122,10 @@ def test_explanations_are_plain_sentences():
     assert evaluate(pct, 90, n=500).explanation == (
         "90% is below the target of 95% by more than 2% (higher is better)."
     )
-    assert "at least 20 are needed" in evaluate(
-        StatusRule(HIGHER, target=1, min_n=20), 3, n=4
-    ).explanation
+    assert (
+        "at least 20 are needed"
+        in evaluate(StatusRule(HIGHER, target=1, min_n=20), 3, n=4).explanation
+    )
     assert evaluate(StatusRule(HIGHER), 3, n=4, period_label="FY2024").explanation == (
         "No target has been set for FY2024."
     )
