@@ -10,6 +10,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("events/", include("civicstat.events.urls")),
+    path("engage/", include("civicstat.engage.urls")),
+    path("", include("civicstat.dashboards.urls")),
 ]
 
 if settings.DEBUG:

@@ -6,3 +6,9 @@ class EventsConfig(AppConfig):
     name = "civicstat.events"
     label = "events"
     verbose_name = _("Events")
+
+    def ready(self):
+        from civicstat.events import record  # noqa: F401 (registers the warehouse sources)
+        from civicstat.events.signals import connect_signals
+
+        connect_signals()

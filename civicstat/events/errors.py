@@ -1,0 +1,10 @@
+"""The events layer's exceptions: each message names the file, event or field and what was
+expected."""
+
+
+class EventsError(Exception):
+    """Base of every error the events app raises on purpose."""
+
+
+class MeasureFileError(EventsError):
+    """civicstat/events/measures.yaml (or a replacement) is not a valid list of measures."""
