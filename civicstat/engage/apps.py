@@ -6,3 +6,6 @@ class EngageConfig(AppConfig):
     name = "civicstat.engage"
     label = "engage"
     verbose_name = _("Engage")
+
+    def ready(self):
+        from civicstat.engage import sources  # noqa: F401 (registers the page_views source)
