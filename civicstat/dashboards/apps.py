@@ -6,3 +6,8 @@ class DashboardsConfig(AppConfig):
     name = "civicstat.dashboards"
     label = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self):
+        from civicstat.dashboards.producers import load_all
+
+        load_all()

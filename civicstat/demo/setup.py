@@ -125,8 +125,18 @@ def create_staff() -> list[Login]:
     return logins
 
 
-def run(stdout=None) -> list[Login]:
+CURRENT_PLAN = "fy2024-2026"
+
+
+def run(stdout=None, data: bool = True) -> list[Login]:
+    """Plans, site, groups and workflow, staff accounts, then (``data``) the synthetic data
+    through ingest and refresh (civicstat.demo.pipeline)."""
     load_plans(stdout)
     configure_site()
     setup_groups_and_workflow()
-    return create_staff()
+    logins = create_staff()
+    if data:
+        from civicstat.demo import pipeline
+
+        pipeline.run(PlanPage.objects.get(slug=CURRENT_PLAN), stdout=stdout)
+    return logins

@@ -46,6 +46,7 @@ def goal_listing(goal) -> dict:
         "objective_blocks": blocks,
         "context_measures": summarise(context_measures, plan),
         "initiative_statuses": plan.initiative_statuses() if plan else [],
+        "data_pages": goal.data_pages(),
     }
 
 
@@ -61,6 +62,7 @@ def initiative_detail(initiative) -> dict:
         "status_history": list(history),
         "initiative_statuses": plan.initiative_statuses() if plan else [],
         "departments": list(initiative.departments.all()),
+        "data_pages": initiative.data_pages(),
     }
 
 
@@ -97,4 +99,21 @@ def initiative_index(plan, request) -> dict:
         "initiatives": [(page, goal_of[page.pk]) for page in rows],
         "initiative_statuses": plan.initiative_statuses(),
         "filtered": form.is_bound and form.is_valid() and any(form.cleaned_data.values()),
+    }
+
+
+def data_page_detail(page) -> dict:
+    """A data page: its published analyses (in the order named), measures and child pages."""
+    from civicstat.measures.models import PublishedAnalysis
+
+    plan = page.plan
+    found = {a.key: a for a in PublishedAnalysis.objects.filter(key__in=page.keys)}
+    measures = Measure.objects.live().for_page(page)
+    return {
+        "goal": page.goal,
+        "initiative": page.initiative,
+        "analyses": [(key, found.get(key)) for key in page.keys],
+        "page_measures": summarise(measures, plan),
+        "children": page.data_pages(),
+        "departments": list(page.departments.all()),
     }

@@ -29,7 +29,12 @@ TZ = "America/New_York"
 LAST_DAY = dt.date(2026, 10, 31)
 SEED = 11
 CRIME_SCALE = 0.1
-SPECS = yaml.safe_load(Path(hr.__file__).with_name("measure_specs.yaml").read_text())
+CATALOGUES = Path(hr.__file__).parents[2] / "measures" / "catalogues"
+SPECS = {
+    m["slug"]: m["spec"]
+    for name in ("workforce.yaml", "crime.yaml")
+    for m in yaml.safe_load((CATALOGUES / name).read_text())["measures"]
+}
 HR_PARAMS = yaml.safe_load((Path(hr.__file__).parent / "params" / "durham_hr.yaml").read_text())
 CRIME_PARAMS = yaml.safe_load(
     (Path(crime.__file__).parent / "params" / "durham_crime.yaml").read_text()

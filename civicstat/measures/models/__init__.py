@@ -11,7 +11,15 @@ from .measure import (
     ToleranceMode,
     ValueFormat,
 )
-from .published import MeasureChart, MeasureComputation, MeasureValue, RefreshRun, RefreshStatus, ValueSource
+from .published import (
+    MeasureChart,
+    MeasureComputation,
+    MeasureValue,
+    PublishedAnalysis,
+    RefreshRun,
+    RefreshStatus,
+    ValueSource,
+)
 
 __all__ = [
     "Cadence",
@@ -25,6 +33,7 @@ __all__ = [
     "MeasureRole",
     "MeasureTarget",
     "MeasureValue",
+    "PublishedAnalysis",
     "RefreshRun",
     "RefreshStatus",
     "SuppressionShape",

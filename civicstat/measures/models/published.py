@@ -32,6 +32,11 @@ class RefreshRun(models.Model):
     measures_count = models.PositiveIntegerField(_("measures"), default=0)
     values_count = models.PositiveIntegerField(_("values"), default=0)
     error = models.TextField(_("error"), blank=True)
+    analyses_count = models.PositiveIntegerField(_("analyses"), default=0)
+    skipped = models.JSONField(
+        _("skipped"), default=list, blank=True,
+        help_text=_("Analyses not computed, with the reason (e.g. a dataset never loaded)."),
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -135,3 +140,37 @@ class MeasureChart(models.Model):
 
     class Meta:
         verbose_name = _("published chart")
+
+
+class PublishedAnalysis(models.Model):
+    """An analysis as published (civicstat.dashboards.analysis): sections of figures, tables and
+    charts, already formatted, with how and from which loads it was computed. Written by a
+    refresh (or `civicstat rtm run`) in the same transaction as the values it sits beside."""
+
+    key = models.CharField(_("key"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    period_label = models.CharField(_("period"), max_length=80, blank=True)
+    run = models.ForeignKey(
+        RefreshRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="analyses"
+    )
+    producer = models.CharField(_("producer"), max_length=80, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+    content = models.JSONField(_("content"), default=dict)
+    method = models.TextField(_("method"), blank=True)
+    datasets = models.JSONField(_("datasets"), default=list)
+    loads = models.JSONField(_("dataset loads used"), default=list)
+    parameters = models.JSONField(_("parameters"), default=dict)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("published analysis")
+        verbose_name_plural = _("published analyses")
+
+    def __str__(self):
+        return f"{self.title} ({self.key})"
+
+    @property
+    def sections(self):
+        from civicstat.dashboards.analysis import Analysis
+
+        return Analysis.sections_from(self.content)

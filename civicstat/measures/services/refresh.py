@@ -4,8 +4,10 @@
 2. Sources the web apps own (events, page views) are pushed into the warehouse.
 3. Every computed measure is compiled and run on a read-only warehouse connection, then
    validated: no duplicate periods, no negative counts, rates with denominators above zero.
-4. Only if every measure succeeded, all values, provenance and charts are written in ONE
-   transaction. If anything fails, what was published stays exactly as it was and the run
+4. Registered analyses (distributions, concentration, decisions by rule, pilot evaluations:
+   civicstat.dashboards.analysis) are computed on the same connection.
+5. Only if every measure and analysis succeeded, all values, analyses, provenance and charts are
+   written in ONE transaction. If anything fails, what was published stays exactly as it was and the run
    records which measure failed and why.
 """
 
@@ -33,10 +35,17 @@ from civicstat.measures.models import (
     SuppressionShape,
     ValueSource,
 )
+from civicstat.measures.services.analyses import (
+    AnalysisFailed,
+    ComputedAnalyses,
+    compute_analyses,
+    load_records,
+    publish_analyses,
+)
 from civicstat.measures.services.manual import suppress_people
 from civicstat.measures.services.rules import fiscal_year_start, spec_of, status_rule_for
 from civicstat.measures.sources import sources
-from civicstat.warehouse import WarehouseError, connect, loads_used
+from civicstat.warehouse import WarehouseError, connect
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +71,10 @@ def refresh(
     triggered_by: str = "",
     as_of: dt.date | None = None,
     run_sources: bool = True,
+    analyses: bool | list[str] | None = None,
 ) -> RefreshRun:
+    """``analyses``: True runs every registered analysis, a list runs those producers, False
+    none; by default (None) they run when no ``slugs`` are given."""
     url = warehouse_url or settings.CIVICSTAT_WAREHOUSE_URL
     run_record = RefreshRun.objects.create(
         started_at=timezone.now(), triggered_by=triggered_by, warehouse=str(url)
@@ -73,15 +85,19 @@ def refresh(
     try:
         if run_sources:
             push_sources(url)
-        computed = compute_all(list(measures), url, run_record, as_of)
-        publish(run_record, computed)
+        if analyses is None:
+            analyses = not slugs
+        only = analyses if isinstance(analyses, list) else None
+        computed, extra = compute_all(list(measures), url, run_record, as_of,
+                                      analyses=bool(analyses), only=only)
+        publish(run_record, computed, extra)
     except Exception as exc:  # recorded and re-raised: the run is the audit trail
         run_record.status = RefreshStatus.FAILED
         run_record.error = str(exc)
         run_record.finished_at = timezone.now()
         run_record.save(update_fields=["status", "error", "finished_at"])
         log.error("refresh %s failed: %s", run_record.pk, exc)
-        if isinstance(exc, RefreshError | MeasureError | WarehouseError):
+        if isinstance(exc, RefreshError | MeasureError | WarehouseError | AnalysisFailed):
             raise RefreshError(str(exc)) from exc
         raise
     return run_record
@@ -103,7 +119,8 @@ def push_sources(url: str) -> None:
 
 
 def compute_all(measures: list[Measure], url: str, run_record: RefreshRun,
-                as_of: dt.date | None) -> list[Computed]:
+                as_of: dt.date | None, *, analyses: bool = False,
+                only: list[str] | None = None) -> tuple[list[Computed], ComputedAnalyses]:
     con = connect(url, read_only=_is_file(url))
     try:
         resolve = resolver(con)
@@ -114,7 +131,10 @@ def compute_all(measures: list[Measure], url: str, run_record: RefreshRun,
                 results.append(_compute(measure, resolve, con, loads_cache, run_record, as_of))
             except (MeasureError, WarehouseError, ValueError) as exc:
                 raise RefreshError(f"measure {measure.slug!r}: {exc}") from exc
-        return results
+        extra = ComputedAnalyses([], [])
+        if analyses:
+            extra = compute_analyses(con, resolve, as_of, loads_cache, only)
+        return results, extra
     finally:
         con.disconnect()
 
@@ -163,17 +183,9 @@ def _compute(measure, resolve, con, loads_cache, run_record, as_of) -> Computed:
         )
     if cumulative:
         suppress_people(values, SuppressionShape.CUMULATIVE)
-    datasets = base_datasets(spec.dataset)
     loads = []
-    for name in datasets:
-        if name not in loads_cache:
-            loads_cache[name] = [
-                {"load_id": r.load_id, "dataset": r.dataset, "file": r.file, "sha256": r.sha256,
-                 "rows_loaded": r.loaded, "rows_updated": r.updated,
-                 "loaded_at": r.started_at.isoformat()}
-                for r in loads_used(con, name)
-            ]
-        loads.extend(loads_cache[name])
+    for name in base_datasets(spec.dataset):
+        loads.extend(load_records(con, name, loads_cache))
     exclusions = series.exclusions.groupby("reason")["n"].sum() if len(series.exclusions) else {}
     computation = MeasureComputation(
         run=run_record,
@@ -219,7 +231,8 @@ def validate(measure: Measure, spec, series: Series) -> None:
 
 
 @transaction.atomic
-def publish(run_record: RefreshRun, computed: list[Computed]) -> None:
+def publish(run_record: RefreshRun, computed: list[Computed],
+            analyses: ComputedAnalyses | None = None) -> None:
     measures = [c.measure for c in computed]
     MeasureValue.objects.filter(measure__in=measures, source=ValueSource.COMPUTED).delete()
     for item in computed:
@@ -230,6 +243,9 @@ def publish(run_record: RefreshRun, computed: list[Computed]) -> None:
     from civicstat.dashboards.publishing import publish_charts
 
     publish_charts(measures)
+    if analyses is not None:
+        run_record.analyses_count = publish_analyses(run_record, analyses)
+        run_record.skipped = analyses.skipped
     run_record.status = RefreshStatus.SUCCEEDED
     run_record.measures_count = len(computed)
     run_record.values_count = sum(len(c.values) for c in computed)

@@ -36,6 +36,12 @@ class PlanContentPage(Page):
         context["plan"] = self.plan
         return context
 
+    def data_pages(self):
+        """The data pages right under this page, in tree order."""
+        from .data_pages import DataPage
+
+        return list(DataPage.objects.child_of(self).live().specific().order_by("path"))
+
 
 class NumberedPage(PlanContentPage):
     """Goal, objective and initiative pages carry a plan number such as 2, 2.1 or 2.11."""
@@ -88,7 +94,7 @@ class PlanPage(RoutablePageMixin, PlanContentPage):
     )
 
     parent_page_types = ["core.HomePage"]
-    subpage_types = ["plans.GoalPage"]
+    subpage_types = ["plans.GoalPage", "plans.DataPage"]
 
     content_panels = Page.content_panels + [
         FieldPanel("short_title"),
@@ -132,6 +138,7 @@ class PlanPage(RoutablePageMixin, PlanContentPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["goals"] = self.goals()
+        context["data_pages"] = self.data_pages()
         return context
 
     @path("initiatives/", name="initiatives")
@@ -158,7 +165,7 @@ class GoalPage(NumberedPage):
     )
 
     parent_page_types = ["plans.PlanPage"]
-    subpage_types = ["plans.ObjectivePage"]
+    subpage_types = ["plans.ObjectivePage", "plans.DataPage"]
 
     content_panels = Page.content_panels + [
         FieldPanel("number"),
@@ -247,7 +254,7 @@ class InitiativePage(NumberedPage):
     )
 
     parent_page_types = ["plans.ObjectivePage"]
-    subpage_types: list[str] = []
+    subpage_types = ["plans.DataPage"]
 
     content_panels = Page.content_panels + [
         FieldPanel("number"),

@@ -8,7 +8,14 @@ from django.utils import timezone
 
 from civicstat.core.models import Department
 from civicstat.measures.models import Measure, MeasureRole
-from civicstat.plans.models import GoalPage, InitiativePage, ObjectivePage, PlanPage, StatusKind
+from civicstat.plans.models import (
+    DataPage,
+    GoalPage,
+    InitiativePage,
+    ObjectivePage,
+    PlanPage,
+    StatusKind,
+)
 
 from .schema import FORMAT
 
@@ -34,15 +41,8 @@ def _user_name(user, fallback: str = "") -> str:
 def export_plan(plan: PlanPage) -> dict:
     plan = plan.specific
     goals = [_goal(goal) for goal in plan.goals()]
-    department_slugs = set()
-    for goal in goals:
-        for measure in goal["measures"]:
-            department_slugs.update(measure["departments"])
-        for objective in goal["objectives"]:
-            for initiative in objective["initiatives"]:
-                department_slugs.update(initiative["departments"])
-                for measure in initiative["measures"]:
-                    department_slugs.update(measure["departments"])
+    pages = _data_pages(plan)
+    department_slugs = _department_refs({"goals": goals, "pages": pages})
     return {
         "format": FORMAT,
         "slug": plan.slug,
@@ -80,8 +80,41 @@ def export_plan(plan: PlanPage) -> dict:
             ]
             for kind in (StatusKind.INITIATIVE, StatusKind.MEASURE)
         },
+        "pages": pages,
         "goals": goals,
     }
+
+
+def _department_refs(node) -> set[str]:
+    """Every department slug referred to anywhere below ``node`` (pages and measures)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        refs = node.get("departments")
+        if isinstance(refs, list) and all(isinstance(r, str) for r in refs):
+            found.update(refs)
+        for value in node.values():
+            if isinstance(value, list | dict):
+                found |= _department_refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _department_refs(item)
+    return found
+
+
+def _data_pages(parent) -> list[dict]:
+    return [
+        {
+            "slug": page.slug,
+            "title": page.title,
+            "summary": page.summary,
+            "body": page.body,
+            "analyses": page.keys,
+            "departments": sorted(page.departments.values_list("slug", flat=True)),
+            "measures": _measures(page, MeasureRole.KEY),
+            "pages": _data_pages(page),
+        }
+        for page in DataPage.objects.child_of(parent).live().specific().order_by("path")
+    ]
 
 
 def _goal(goal: GoalPage) -> dict:
@@ -92,6 +125,7 @@ def _goal(goal: GoalPage) -> dict:
         "statement": goal.statement,
         "why_this_matters": goal.why_this_matters,
         "measures": _measures(goal, MeasureRole.CONTEXT),
+        "pages": _data_pages(goal),
         "objectives": [_objective(objective) for objective in goal.objectives()],
     }
 
@@ -130,6 +164,7 @@ def _initiative(page: InitiativePage) -> dict:
             for change in history
         ],
         "measures": _measures(page, MeasureRole.KEY),
+        "pages": _data_pages(page),
     }
 
 

@@ -20,6 +20,7 @@ from civicstat.measures.models import (
     MeasureTarget,
 )
 from civicstat.plans.models import (
+    DataPage,
     GoalPage,
     InitiativePage,
     NextStep,
@@ -58,13 +59,24 @@ def import_plan(data: dict, *, replace: bool = False, user=None, source: str = "
 
 
 def _all_measures(data: dict):
+    yield from _page_measures(data.get("pages"), "pages")
     for gi, goal in enumerate(data.get("goals") or []):
         for mi, measure in enumerate(goal.get("measures") or []):
             yield f"goals[{gi}].measures[{mi}]", measure
+        yield from _page_measures(goal.get("pages"), f"goals[{gi}].pages")
         for oi, objective in enumerate(goal.get("objectives") or []):
             for ii, initiative in enumerate(objective.get("initiatives") or []):
+                ipath = f"goals[{gi}].objectives[{oi}].initiatives[{ii}]"
                 for mi, measure in enumerate(initiative.get("measures") or []):
-                    yield f"goals[{gi}].objectives[{oi}].initiatives[{ii}].measures[{mi}]", measure
+                    yield f"{ipath}.measures[{mi}]", measure
+                yield from _page_measures(initiative.get("pages"), f"{ipath}.pages")
+
+
+def _page_measures(pages: list | None, path: str):
+    for pi, page in enumerate(pages or []):
+        for mi, measure in enumerate(page.get("measures") or []):
+            yield f"{path}[{pi}].measures[{mi}]", measure
+        yield from _page_measures(page.get("pages"), f"{path}[{pi}].pages")
 
 
 def _measure_slug_clashes(data: dict, existing: PlanPage | None) -> list[Problem]:
@@ -133,6 +145,7 @@ class _Builder:
         home.add_child(instance=plan)
         self._statuses(plan)
         self._publish(plan)
+        self._data_pages(plan, data.get("pages"))
         for goal_data in data.get("goals") or []:
             goal = GoalPage(
                 title=goal_data["title"],
@@ -144,6 +157,7 @@ class _Builder:
             plan.add_child(instance=goal)
             self._publish(goal)
             self._measures(goal, goal_data.get("measures"), MeasureRole.CONTEXT)
+            self._data_pages(goal, goal_data.get("pages"))
             for objective_data in goal_data.get("objectives") or []:
                 objective = ObjectivePage(
                     title=objective_data["title"],
@@ -239,6 +253,22 @@ class _Builder:
             )
         self._publish(page)
         self._measures(page, data.get("measures"), MeasureRole.KEY)
+        self._data_pages(page, data.get("pages"))
+
+    def _data_pages(self, parent, rows: list | None) -> None:
+        for data in rows or []:
+            page = DataPage(
+                title=data["title"],
+                slug=data["slug"],
+                summary=data.get("summary") or "",
+                body=data.get("body") or "",
+                analysis_keys=" ".join(data.get("analyses") or []),
+            )
+            page.departments = [self.departments[slug] for slug in data.get("departments") or []]
+            parent.add_child(instance=page)
+            self._publish(page)
+            self._measures(page, data.get("measures"), MeasureRole.KEY)
+            self._data_pages(page, data.get("pages"))
 
     def _measures(self, page, rows: list | None, role: str) -> None:
         for order, data in enumerate(rows or []):

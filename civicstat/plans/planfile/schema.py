@@ -27,15 +27,19 @@ HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 PLAN_KEYS = {
     "format", "slug", "title", "short_title", "period", "start_date", "end_date", "adopted_on",
     "archived", "numbered", "fiscal_year_start_month", "intro", "departments", "statuses", "goals",
+    "pages",
 }
 DEPARTMENT_KEYS = {"slug", "name", "short_name", "email", "website", "description"}
 STATUS_KEYS = {"key", "label", "colour", "icon", "description"}
-GOAL_KEYS = {"number", "title", "slug", "statement", "why_this_matters", "measures", "objectives"}
+GOAL_KEYS = {"number", "title", "slug", "statement", "why_this_matters", "measures", "objectives",
+             "pages"}
 OBJECTIVE_KEYS = {"number", "title", "slug", "summary", "initiatives"}
 INITIATIVE_KEYS = {
     "number", "title", "slug", "status", "departments", "description", "key_measures_analysis",
-    "why_important", "what_we_did", "next_steps", "status_history", "measures",
+    "why_important", "what_we_did", "next_steps", "status_history", "measures", "pages",
 }
+DATA_PAGE_KEYS = {"slug", "title", "summary", "body", "analyses", "departments", "measures", "pages"}
+ANALYSIS_KEY = re.compile(r"^[a-z0-9][a-z0-9_./-]*$")
 MEASURE_KEYS = {
     "slug", "name", "definition", "kind", "unit", "value_format", "decimals", "cadence",
     "counts_people", "suppression_shape", "grace_days", "direction", "target", "target_low", "target_high", "tolerance",
@@ -199,6 +203,7 @@ def validate(data: Any, known_departments: Iterable[str] = ()) -> list[Problem]:
     }
 
     status_keys = _check_statuses(c, data.get("statuses"))
+    _check_data_pages(c, data.get("pages"), "pages", department_slugs)
     numbered = data.get("numbered", True) is not False
     goals = c.items(data.get("goals"), "goals")
     c.unique(goals, "slug", "goals", "slug")
@@ -211,6 +216,7 @@ def validate(data: Any, known_departments: Iterable[str] = ()) -> list[Problem]:
         for key in ("statement", "why_this_matters"):
             c.text(goal, key, gpath)
         _check_measures(c, goal.get("measures"), f"{gpath}.measures", department_slugs)
+        _check_data_pages(c, goal.get("pages"), f"{gpath}.pages", department_slugs)
         objectives = c.items(goal.get("objectives"), f"{gpath}.objectives")
         c.unique(objectives, "slug", f"{gpath}.objectives", "slug")
         c.unique(objectives, "number", f"{gpath}.objectives", "number")
@@ -317,6 +323,26 @@ def _check_initiative(c: _Checker, data: dict, path: str, parent_number: Any, nu
         c.text(change, "by", hpath)
         c.text(change, "reason", hpath)
     _check_measures(c, data.get("measures"), f"{path}.measures", departments)
+    _check_data_pages(c, data.get("pages"), f"{path}.pages", departments)
+
+
+def _check_data_pages(c: _Checker, pages: Any, path: str, departments: set[str]) -> None:
+    rows = c.items(pages, path)
+    c.unique(rows, "slug", path, "slug")
+    for pi, page in enumerate(rows):
+        ppath = f"{path}[{pi}]"
+        if not c.mapping(page, ppath, DATA_PAGE_KEYS, required=("title", "slug")):
+            continue
+        c.slug(page, "slug", ppath)
+        for key in ("title", "summary", "body"):
+            c.text(page, key, ppath)
+        for ai, key in enumerate(c.items(page.get("analyses"), f"{ppath}.analyses")):
+            if not isinstance(key, str) or not ANALYSIS_KEY.match(key):
+                c.add(f"{ppath}.analyses[{ai}]", f"{key!r} is not an analysis key "
+                                                  "(lower-case letters, digits, _ . / and -)")
+        _check_department_refs(c, page.get("departments"), f"{ppath}.departments", departments)
+        _check_measures(c, page.get("measures"), f"{ppath}.measures", departments)
+        _check_data_pages(c, page.get("pages"), f"{ppath}.pages", departments)
 
 
 def _check_department_refs(c: _Checker, refs: Any, path: str, departments: set[str]) -> None:
