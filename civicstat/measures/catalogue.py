@@ -71,20 +71,19 @@ def load(path: str | Path) -> list[Entry]:
         raise CatalogueError(str(path), [("", "expected a top-level 'measures:' list")])
     problems: list[tuple[str, str]] = []
     entries = []
-    measures = []
+    measures = []  # one per item, same index, so the checker's paths name the right item
     for i, item in enumerate(items):
-        where = f"measures[{i}]"
         if not isinstance(item, dict):
-            problems.append((where, "expected a mapping"))
-            continue
-        places = [p for p in PLACES if p in item]
-        if len(places) != 1:
-            problems.append((where, f"say where the measure belongs with exactly one of "
-                                    f"{', '.join(PLACES)} (found {places or 'none'})"))
+            measures.append(item)
             continue
         data = {k: v for k, v in item.items() if k not in PLACES}
         data.setdefault("kind", MeasureKind.COMPUTED)
         measures.append(data)
+        places = [p for p in PLACES if p in item]
+        if len(places) != 1:
+            problems.append((f"measures[{i}]", f"say where the measure belongs with exactly one "
+                                               f"of {', '.join(PLACES)} (found {places or 'none'})"))
+            continue
         entries.append(Entry(places[0], str(item[places[0]]).strip(), data))
     checker = _Checker(Department.objects.values_list("slug", flat=True))
     _check_measures(checker, measures, "measures", checker.known_departments)
