@@ -1,8 +1,8 @@
 """Who may edit what, and who approves.
 
 - The performance office approves and publishes everything in the plan and every measure.
-- Each department has a staff group whose members may edit only the initiatives and measures their
-  department owns; their changes go to the performance office for approval before they are public.
+- Each department has a staff group whose members may edit only the initiatives, data pages and
+  measures their department owns; their changes go to the performance office for approval before they are public.
 Page permissions are granted per initiative page, kept in step with each initiative's departments.
 """
 
@@ -98,15 +98,19 @@ def ensure_department_group(department: Department) -> Group:
 
 
 def sync_initiative_permissions(pages=None) -> None:
-    """Give each department's group "change" on exactly the initiatives it owns."""
-    from civicstat.plans.models import InitiativePage
+    """Give each department's group "change" on exactly the initiatives and data pages it owns
+    (a grant covers the pages below, so a data page under an initiative is its owners' too)."""
+    from civicstat.plans.models import DataPage, InitiativePage
 
     change = _page_permission("change")
     department_groups = {
         d.pk: d.staff_group for d in Department.objects.select_related("staff_group") if d.staff_group
     }
-    initiatives = InitiativePage.objects.all() if pages is None else pages
-    for page in initiatives.prefetch_related("departments"):
+    if pages is None:
+        querysets = [InitiativePage.objects.all(), DataPage.objects.all()]
+    else:
+        querysets = [pages]
+    for page in (p for qs in querysets for p in qs.prefetch_related("departments")):
         wanted = {department_groups[d.pk] for d in page.departments.all() if d.pk in department_groups}
         current = GroupPagePermission.objects.filter(
             page=page, permission=change, group__in=department_groups.values()

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from wagtail.signals import page_published
 
-from civicstat.plans.models import InitiativePage, StatusChange
+from civicstat.plans.models import DataPage, InitiativePage, StatusChange
 
 
 @receiver(page_published)
@@ -32,9 +32,10 @@ def record_status_change(sender, instance, revision=None, **kwargs):
 
 @receiver(page_published)
 def keep_department_permissions(sender, instance, **kwargs):
-    """An initiative's owning departments may have changed: grant their groups edit rights."""
+    """An initiative's or data page's departments may have changed: grant their groups edit
+    rights."""
     page = instance.specific
-    if isinstance(page, InitiativePage):
+    if isinstance(page, InitiativePage | DataPage):
         from civicstat.plans.permissions import sync_initiative_permissions
 
-        sync_initiative_permissions(InitiativePage.objects.filter(pk=page.pk))
+        sync_initiative_permissions(type(page).objects.filter(pk=page.pk))

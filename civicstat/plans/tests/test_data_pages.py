@@ -70,3 +70,29 @@ def test_data_page_problems_are_reported_with_their_path():
     assert "goals[1].pages[0].pages[0].departments[0]: 'sanitation' is not a department" in text
     assert "goals[1].pages[0].pages[1].colour: unknown key" in text
     assert not DataPage.objects.exists()
+
+
+def test_department_staff_edit_the_data_pages_they_own(client, tree):
+    from django.urls import reverse
+
+    from civicstat.core import testing as t
+
+    goal_page = DataPage(title="Crisis response", slug="crisis-response")
+    goal_page.departments = [tree["safety"]]
+    tree["goal"].add_child(instance=goal_page)
+    t.publish(goal_page)
+    under_2_12 = DataPage(title="Youth figures", slug="youth-figures")  # 2.12 is police's
+    tree["youth"].add_child(instance=under_2_12)
+    t.publish(under_2_12)
+    sam = t.make_user("sam", groups=[tree["safety"].staff_group])
+    dana = t.make_user("dana", groups=[tree["police"].staff_group])
+
+    def edit(page):
+        return client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).status_code
+
+    client.force_login(sam)
+    assert edit(goal_page) == 200
+    assert edit(under_2_12) == 302
+    client.force_login(dana)
+    assert edit(goal_page) == 302
+    assert edit(under_2_12) == 200  # the initiative's grant covers the pages below it
