@@ -141,6 +141,9 @@ def run(plan, stdout=None, today: dt.date | None = None, refresh: bool = True) -
     measures = attach(plan, catalogues())
     _say(stdout, f"Attached {len(measures)} computed measures to {plan.slug}.")
     if refresh:
+        from civicstat.demo.rtm import run_demo_rtm
+
+        run_demo_rtm(stdout)  # before the refresh: the zone measure reads the zones it stores
         record = run_refresh(triggered_by="civicstat demo", as_of=today)
         _say(stdout, f"Refresh {record.pk}: {record.measures_count} measures, "
                      f"{record.values_count} values, {record.analyses_count} analyses published.")
