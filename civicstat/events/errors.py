@@ -5,6 +5,3 @@ expected."""
 class EventsError(Exception):
     """Base of every error the events app raises on purpose."""
 
-
-class MeasureFileError(EventsError):
-    """civicstat/events/measures.yaml (or a replacement) is not a valid list of measures."""

@@ -10,10 +10,11 @@ from bs4 import BeautifulSoup
 
 from civicstat.core import testing as t
 from civicstat.events import testing as et
-from civicstat.events.measures import MeasureFileError, attach_to_plan, load_definitions
+from civicstat.events.measures import MEASURES_FILE, specs
 from civicstat.events.models import Audience, EventStatus
 from civicstat.events.tasks import export_record
 from civicstat.events.tests.support import compute, publish
+from civicstat.measures.catalogue import CatalogueError, attach, load
 from civicstat.measures.models import Measure, MeasureKind
 
 AS_OF = date(2026, 11, 30)
@@ -92,10 +93,10 @@ def events(deps):
 @pytest.fixture
 def computed(events, warehouse_url):
     export_record(warehouse_url)
-    specs = {d.slug: d.spec for d in load_definitions()}
+    by_slug = specs()
 
     def frame(slug):
-        f = compute(warehouse_url, specs[slug], AS_OF)
+        f = compute(warehouse_url, by_slug[slug], AS_OF)
         f = f[f.period_label.isin(MONTHS)]
         return f.set_index(["period_label", "breakdown"]).value.astype(float).to_dict()
 
@@ -143,17 +144,26 @@ def test_events_and_attendance_by_department_equal_a_hand_count(events, computed
             assert got_attendance[(month, department)] == total, (month, department)
 
 
-def test_measure_file_is_checked(tmp_path):
-    definitions = load_definitions()
-    assert [d.slug for d in definitions][0] == "joint-community-safety-events"
+def test_the_event_catalogue_is_read_by_the_generic_loader(deps, tmp_path):
+    entries = load(MEASURES_FILE)
+    assert [(e.place, e.ref, e.data["slug"]) for e in entries][:2] == [
+        ("initiative", "2.21", "joint-community-safety-events"),
+        ("initiative", "2.21", "community-events-per-month"),
+    ]
+    assert {e.data["spec"]["dataset"] for e in entries} == {
+        "community_events",
+        "community_event_departments",
+        "page_views",
+    }
+    # A broken spec is refused with the file, the measure and the field named.
     bad = tmp_path / "m.yaml"
     bad.write_text(
         "measures:\n- {slug: x, initiative: '2.21', name: X, definition: d, "
         "spec: {dataset: community_events, time_column: starts_at, "
         "aggregate: {kind: medain}, periods: {start: '2024-07-01'}}}\n"
     )
-    with pytest.raises(MeasureFileError, match=r"measures\[0\] \(x\)\.spec: .*aggregate.kind"):
-        load_definitions(bad)
+    with pytest.raises(CatalogueError, match=r"m\.yaml.*\n.*measures\[0\].*medain"):
+        specs(bad)
 
 
 @pytest.fixture
@@ -172,13 +182,13 @@ def plan(deps):
 
 
 def test_dashboard_shows_the_published_values(client, plan, computed, warehouse_url, events):
-    measures = {m.slug: m for m in attach_to_plan(plan)}
+    measures = {m.slug: m for m in attach(plan, MEASURES_FILE)}
     assert {m.kind for m in measures.values()} == {MeasureKind.COMPUTED}
     assert measures["webpage-views"].page.specific.number == "2.23"
-    specs = {d.slug: d.spec for d in load_definitions()}
+    by_slug = specs()
     for slug, measure in measures.items():
-        if specs[slug]["dataset"] != "page_views":
-            publish(measure, compute(warehouse_url, specs[slug], AS_OF))
+        if by_slug[slug]["dataset"] != "page_views":
+            publish(measure, compute(warehouse_url, by_slug[slug], AS_OF))
     page = BeautifulSoup(client.get("/events/dashboard/").content, "html.parser")
     monthly = page.select_one("#monthly-heading").find_next("table")
     header = [th.get_text(strip=True) for th in monthly.select("thead th")]

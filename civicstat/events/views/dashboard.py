@@ -11,18 +11,17 @@ from dataclasses import dataclass
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from civicstat.events.measures import load_definitions
+from civicstat.events.measures import (
+    ATTENDANCE_BY_DEPARTMENT,
+    BY_DEPARTMENT,
+    DASHBOARD_SLUGS,
+    JOINT,
+    SUMMARY_SLUGS,
+)
 from civicstat.measures.models import Measure, MeasureValue, RefreshRun, RefreshStatus
 from civicstat.measures.services.summary import summarise
 
 MONTHS_SHOWN = 12
-JOINT = "joint-community-safety-events"
-EVENTS = "community-events-per-month"
-SHARE = "community-events-joint-share"
-ATTENDANCE = "community-event-attendance"
-BY_DEPARTMENT = "community-events-by-department"
-ATTENDANCE_BY_DEPARTMENT = "community-event-attendance-by-department"
-SUMMARY_SLUGS = (JOINT, EVENTS, SHARE, ATTENDANCE)
 
 
 @dataclass(frozen=True)
@@ -99,9 +98,9 @@ def department_names(columns) -> dict[str, str]:
 
 @require_GET
 def dashboard(request):
-    slugs = [d.slug for d in load_definitions()]
     measures = {
-        m.slug: m for m in Measure.objects.live().filter(slug__in=slugs).select_related("page")
+        m.slug: m
+        for m in Measure.objects.live().filter(slug__in=DASHBOARD_SLUGS).select_related("page")
     }
     summary_measures = [measures[s] for s in SUMMARY_SLUGS if s in measures]
     plan = None
