@@ -92,6 +92,28 @@ def participation_rows(occs: list[Occurrence]) -> Iterator[dict]:
             }
 
 
+@dataclass(frozen=True)
+class RecordRows:
+    """The whole combined event record as rows of both datasets, built before the warehouse is
+    opened so the write lock is held only while loading."""
+
+    events: list[dict]
+    participation: list[dict]
+
+
+def record_rows() -> RecordRows:
+    occs = all_occurrences()
+    return RecordRows(list(event_rows(occs)), list(participation_rows(occs)))
+
+
+def write_record(con, rows: RecordRows) -> list[DatasetLoad]:
+    """Replace both datasets with ``rows`` on an open, writable warehouse connection."""
+    return [
+        replace_dataset(con, EVENTS, rows.events),
+        replace_dataset(con, PARTICIPATION, rows.participation),
+    ]
+
+
 @register_source(EVENTS)
 def export_events(con) -> DatasetLoad:
     """Replace ``community_events`` with the current record."""
