@@ -7,7 +7,8 @@ signed-in staff (only checked when a session cookie is already present), self-de
 and link-preview bots (the user agent is read for that test and discarded), and browser
 prefetches.
 
-A department data page is what :func:`classify` recognises. Built in: measure pages (the
+A department data page is what :func:`classify` recognises. Built in: the plan's data pages
+(Wagtail ``DataPage``s: their departments, else their initiative's), measure pages (the
 dashboards app's ``dashboards:measure`` view; the measure's owning departments) and the combined
 event dashboard (the departments owning the 2.21 key measure). Add more with
 :func:`register_classifier`.
@@ -80,6 +81,26 @@ def measure_page(request) -> DataPage | None:
 
 
 EVENT_DASHBOARD_MEASURE = "joint-community-safety-events"
+
+
+@register_classifier
+def data_page(request) -> DataPage | None:
+    """A plan data page served by Wagtail: its departments, else its initiative's."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.view_name != "wagtail_serve":
+        return None
+    from wagtail.models import Page
+
+    from civicstat.plans.models import DataPage as PlanDataPage
+
+    page = Page.find_for_request(request, request.path)  # cached by Wagtail's own routing
+    page = page.specific if page is not None else None
+    if not isinstance(page, PlanDataPage):
+        return None
+    slugs = sorted(page.departments.values_list("slug", flat=True))
+    if not slugs and page.initiative is not None:
+        slugs = sorted(page.initiative.departments.values_list("slug", flat=True))
+    return DataPage("data-page", tuple(slugs))
 
 
 @register_classifier

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Counts views of department data pages (2.23); stores no IP address or cookie.
+    "civicstat.engage.middleware.PageViewMiddleware",
 ]
 
 ROOT_URLCONF = "civicstat.urls"

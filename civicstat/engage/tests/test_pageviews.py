@@ -13,11 +13,13 @@ from civicstat.core import testing as t
 from civicstat.engage.models import PageView
 from civicstat.engage.pageviews import DataPage, classify, record
 from civicstat.engage.sources import export_page_views
-from civicstat.events.measures import definition
+from civicstat.events.measures import PAGE_VIEWS, specs
 from civicstat.events.tests.support import compute
 from civicstat.warehouse import connect, dataset_table
 
-COUNTING = settings.MIDDLEWARE + ["civicstat.engage.middleware.PageViewMiddleware"]
+COUNTER = "civicstat.engage.middleware.PageViewMiddleware"
+COUNTING = settings.MIDDLEWARE
+NOT_COUNTING = [m for m in settings.MIDDLEWARE if m != COUNTER]
 IP, AGENT, COOKIE = "203.0.113.77", "Mozilla/5.0 (X11; Linux) TestBrowser/99.1", "ck-7f3a9b1c"
 
 
@@ -54,7 +56,7 @@ def test_counting_stores_no_ip_cookie_or_user_agent(client, tree):
     text = database_text()
     for secret in (IP, AGENT, COOKIE, "TestBrowser"):
         assert secret not in text
-    with override_settings(MIDDLEWARE=settings.MIDDLEWARE[:-1]):
+    with override_settings(MIDDLEWARE=NOT_COUNTING):
         uncounted = visit(Client(), "/events/dashboard/")  # a new client loads the middleware
     # Counting adds no cookie and no header: the page's own cookies (the language form's CSRF
     # token) are the same with and without the counter.
@@ -78,6 +80,31 @@ def test_what_is_not_counted(client, tree, staff):
     client.logout()
     visit(client, "/events/dashboard/")
     assert PageView.objects.get().views == 1
+
+
+def test_the_site_counts_page_views():
+    assert COUNTER in settings.MIDDLEWARE  # on in every environment, not only in tests
+
+
+def test_plan_data_pages_are_counted_for_their_departments(client, tree, deps):
+    from civicstat.plans.models import DataPage as PlanDataPage
+
+    heart = PlanDataPage(title="Community response team", slug="heart")
+    tree["initiative"].add_child(instance=heart)
+    heart.departments.set([deps["community-safety"]])
+    heart.save_revision().publish()
+    inherited = PlanDataPage(title="Joint events in detail", slug="joint-detail")
+    tree["initiative"].add_child(instance=inherited)  # no departments: the initiative's
+    inherited.save_revision().publish()
+    for url in (heart.url, heart.url, inherited.url, tree["initiative"].url):
+        assert visit(client, url).status_code == 200, url
+    counts = {(v.path, v.department.slug, v.page_kind): v.views for v in PageView.objects.all()}
+    assert counts == {
+        (heart.url, "community-safety", "data-page"): 2,
+        (inherited.url, "community-safety", "data-page"): 1,
+        (inherited.url, "fire", "data-page"): 1,
+        (inherited.url, "police", "data-page"): 1,
+    }  # the initiative page itself is not a data page
 
 
 def test_measure_pages_belong_to_the_measure_departments(tree, deps):
@@ -105,7 +132,7 @@ def test_page_views_reach_the_warehouse_and_sum_by_quarter(tree, deps, tmp_path)
     finally:
         con.disconnect()
     assert load.rows == len(rows) == PageView.objects.count() == 7
-    frame = compute(url, definition("webpage-views").spec, date(2026, 12, 31))
+    frame = compute(url, specs()[PAGE_VIEWS], date(2026, 12, 31))
     got = frame.set_index(["period_label", "breakdown"]).value.astype(float).to_dict()
     # By hand: Q3 2026 = July 3 (4) + Sept 30 (6) for each department, + 1 Aug view for DCSD.
     assert got[("2026 Q3", "police")] == 10 and got[("2026 Q3", "community-safety")] == 11
