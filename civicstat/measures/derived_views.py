@@ -1,1 +1,70 @@
-"""The built-in derived views (registered on first use of civicstat.measures.derived)."""
+"""The built-in derived views (registered on first use of civicstat.measures.derived).
+
+Each is an Ibis expression built by the pure safety analytics from a warehouse table, so a
+measure spec can aggregate per-call or per-response values that carry their exclusion reason
+(spec field ``exclude_by``) without anything being stored:
+
+* ``crisis_response_times``: one row per crisis response with minutes to scene, on scene and in
+  total and the reason each one is excluded (civicstat.safety.crisis_response.responses). It
+  carries no person id.
+* ``cfs_segments``: one row per in-scope call and response-time segment, with ``seconds``,
+  ``minutes`` and ``excluded_reason`` (civicstat.safety.response_times.segments, default rules).
+* ``call_eligibility``: one row per call with the civilian-response decision and the rule that
+  decided it (civicstat.safety.diversion.decide, Durham's packaged rule set).
+* ``eligible_call_responders``: the eligible calls with who answered them (``heart``,
+  ``co_response`` or ``police``), joined to the crisis responses by call id
+  (civicstat.safety.diversion.answered_by).
+"""
+
+from __future__ import annotations
+
+from civicstat.measures.derived import register_derived
+
+
+@register_derived(
+    "crisis_response_times",
+    bases=("crisis_responses",),
+    description="Crisis responses with minutes to scene, on scene and total, each with the "
+    "reason it is excluded (no person id).",
+)
+def crisis_response_times(resolve):
+    from civicstat.safety.crisis_response import responses
+
+    return responses(resolve("crisis_responses"))
+
+
+@register_derived(
+    "cfs_segments",
+    bases=("calls_for_service",),
+    description="Response-time segments of in-scope calls (first-arriving unit), in seconds and "
+    "minutes, each with the reason it is excluded.",
+)
+def cfs_segments(resolve):
+    from civicstat.safety.response_times import segments
+
+    view = segments(resolve("calls_for_service"))
+    return view.mutate(minutes=view.seconds / 60.0)
+
+
+@register_derived(
+    "call_eligibility",
+    bases=("calls_for_service",),
+    description="One row per call: whether a civilian crisis team could take it, and the rule "
+    "that decided it (Durham's rule set).",
+)
+def call_eligibility(resolve):
+    from civicstat.safety.diversion import decide
+
+    return decide(resolve("calls_for_service"))
+
+
+@register_derived(
+    "eligible_call_responders",
+    bases=("calls_for_service", "crisis_responses"),
+    description="Calls a civilian team could take, with who answered them (heart, co_response or "
+    "police).",
+)
+def eligible_call_responders(resolve):
+    from civicstat.safety.diversion import answered_by, decide
+
+    return answered_by(decide(resolve("calls_for_service")), resolve("crisis_responses"))
