@@ -1,18 +1,23 @@
-"""In a real browser: a resident finds next month's CPR class, subscribes to the calendar and
-asks a department to an event; a resident asks a question that a staff member approves and
-answers, and it appears on the initiative page. axe-core finds no WCAG 2.2 A/AA problem on
-the calendar, the request form (also with errors) and the initiative page with Q&A."""
+"""In a real browser: a resident reaches the public calendar from the site's navigation, finds
+next month's CPR class, subscribes (the feed the page links to is fetched and parsed, and has
+that class on that date) and asks a department to an event; a resident asks a question on a
+measure page that a staff member approves and answers, and it appears on the measure page.
+axe-core finds no WCAG 2.2 A/AA problem on the calendar, the event page, the request form (also
+with errors), the measure page with Q&A, the feeds, the dashboard and the staff pages."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 import pytest
+import recurring_ical_events
 from dateutil.relativedelta import SA, relativedelta
 from django.utils import timezone
 
 from civicstat.core import testing as t
 from civicstat.engage.models import EventRequest, Question, QuestionStatus
 from civicstat.events import testing as et
+from civicstat.events.measures import JOINT, MEASURES_FILE, specs
+from civicstat.measures.catalogue import attach
 from conftest import assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,13 +60,25 @@ def site(fresh_site, live_server):
         "Develop a coordinated cycle of joint community safety events",
         [deps["fire"], deps["police"], deps["community-safety"]],
     )
+    t.make_initiative(objective, "2.23", "Make data visible", [deps["police"]])
+    attach(plan, MEASURES_FILE)  # the event measures, on 2.21 (owned by its departments)
     fire_staff = t.make_user("firestaff", groups=[deps["fire"].staff_group], password="pw-fire")
-    return {"url": live_server.url, "day": day, "initiative": initiative, "staff": fire_staff}
+    return {
+        "url": live_server.url,
+        "day": day,
+        "start": start,
+        "initiative": initiative,
+        "staff": fire_staff,
+    }
 
 
 def test_resident_finds_next_months_cpr_class_subscribes_and_asks_for_a_visit(site, page_at):
     page = page_at("desktop")
-    page.goto(site["url"] + "/events/")
+    page.goto(site["url"] + "/")
+    page.get_by_role("navigation", name="Events and engagement").get_by_role(
+        "link", name="Events", exact=True
+    ).click()
+    page.wait_for_url("**/events/")
     assert page.locator("h1").inner_text() == "Community safety events"
     page.get_by_label("Kind of event").select_option(label="CPR class")
     page.get_by_role("button", name="Apply filters").click()
@@ -76,12 +93,16 @@ def test_resident_finds_next_months_cpr_class_subscribes_and_asks_for_a_visit(si
     assert_accessible(page, "public calendar, month view")
     screenshot(page, "events-month-desktop")
 
-    # Subscribe: the feed the page offers is a calendar with the class in it.
+    # Subscribe: the feed the page offers is a calendar with next month's class in it.
     href = page.get_by_role("link", name="Subscribe (ICS feed)").get_attribute("href")
+    assert href == "/events/feeds/category/cpr.ics"
     feed = page.request.get(site["url"] + href)
     assert feed.ok and feed.headers["content-type"].startswith("text/calendar")
     cal = icalendar.Calendar.from_ical(feed.body())
     assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == ["Hands-Only CPR class"]
+    first, last = day.replace(day=1), (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    dated = recurring_ical_events.of(cal).between(first, last)
+    assert [e["DTSTART"].dt.astimezone(UTC) for e in dated] == [site["start"].astimezone(UTC)]
 
     link.focus()  # the grid works from the keyboard
     page.keyboard.press("Enter")
@@ -120,17 +141,19 @@ def test_resident_finds_next_months_cpr_class_subscribes_and_asks_for_a_visit(si
     assert_accessible(page, "request sent")
 
 
-def test_staff_approve_a_question_and_it_appears_on_the_page(site, page_at):
+def test_staff_approve_a_question_and_it_appears_on_the_measure_page(site, page_at):
     page = page_at("desktop")
-    url = site["url"] + site["initiative"].url
+    url = f"{site['url']}/measures/{JOINT}/"
     page.goto(url)
+    assert page.locator("h1").inner_text() == "Joint Community Safety Events"
     page.get_by_label("Your question or comment").fill(
         "What would explain fewer joint events in the summer?"
     )
     page.get_by_role("button", name="Send your question").click()
     page.wait_for_url("**?asked=1#questions")
     assert "once staff have read it" in page.locator("#questions").inner_text()
-    assert "fewer joint events" not in page.locator(".qa-list, #questions").first.inner_text()
+    assert "fewer joint events" not in page.locator("#questions").inner_text()
+    assert Question.objects.get().measure.slug == JOINT
 
     staff = page_at("desktop")
     staff.goto(site["url"] + "/admin/login/?next=/engage/staff/questions/")
@@ -147,12 +170,12 @@ def test_staff_approve_a_question_and_it_appears_on_the_page(site, page_at):
     assert Question.objects.get().status == QuestionStatus.APPROVED
 
     page.goto(url)
-    qa = page.locator(".qa")
+    qa = page.locator("#questions .qa")
     assert "fewer joint events in the summer" in qa.locator(".qa__question").inner_text()
     assert "tutoring and school visits pause" in qa.locator(".qa__answer").inner_text()
     assert "Answered by Fire Department staff" in qa.inner_text()
-    assert_accessible(page, "initiative page with Q&A")
-    screenshot(page, "initiative-questions-desktop")
+    assert_accessible(page, "measure page with Q&A")
+    screenshot(page, "measure-questions-desktop")
 
 
 def test_phone_calendar_fits_the_screen(site, page_at):
@@ -165,19 +188,18 @@ def test_phone_calendar_fits_the_screen(site, page_at):
 
 
 def test_list_feeds_dashboard_and_staff_pages_are_accessible(site, page_at, settings):
-    from civicstat.events.measures import attach_to_plan, load_definitions
     from civicstat.events.tasks import export_record
     from civicstat.events.tests.support import compute, publish
+    from civicstat.measures.models import Measure
 
     export_record(settings.CIVICSTAT_WAREHOUSE_URL)
-    specs = {d.slug: d.spec for d in load_definitions()}
-    for measure in attach_to_plan(site["initiative"].plan):
-        if specs[measure.slug]["dataset"] != "page_views":
+    for slug, spec in specs().items():
+        if spec["dataset"] != "page_views":
             publish(
-                measure,
+                Measure.objects.get(slug=slug),
                 compute(
                     settings.CIVICSTAT_WAREHOUSE_URL,
-                    specs[measure.slug],
+                    spec,
                     timezone.localdate() + timedelta(days=62),
                 ),
             )

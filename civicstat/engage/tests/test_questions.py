@@ -56,6 +56,31 @@ def test_measure_questions_use_the_tag_and_post_by_slug(client, tree):
     assert client.post("/engage/questions/measure/no-such/", {"text": "x"}).status_code == 404
 
 
+def test_measure_page_takes_questions_and_shows_them_once_approved(client, tree, staff):
+    measure = tree["measure"]
+    url = f"/measures/{measure.slug}/"
+    page = html(client.get(url))
+    form = page.select_one("#questions form.question-form")
+    assert form["action"] == f"/engage/questions/measure/{measure.slug}/"
+    assert len(page.select("#questions")) == 1
+    response = ask(client, form["action"], text="Why did joint events drop in the summer?")
+    assert response.status_code == 302 and response["Location"] == f"{url}?asked=1#questions"
+    waiting = html(client.get(response["Location"]))
+    assert "once staff have read it" in waiting.select_one("#questions").get_text()
+    assert "drop in the summer" not in waiting.get_text()
+    question = Question.objects.get()
+    client.force_login(staff["fire"])  # the measure's department
+    client.post(
+        f"/engage/staff/questions/{question.pk}/",
+        {f"q{question.pk}-answer": "Schools were out.", f"q{question.pk}-action": "approve"},
+    )
+    client.logout()
+    qa = html(client.get(url)).select_one("#questions .qa")
+    assert "drop in the summer" in qa.select_one(".qa__question").get_text()
+    assert "Schools were out." in qa.select_one(".qa__answer").get_text()
+    assert "Answered by Fire Department staff" in qa.get_text()
+
+
 def test_invalid_questions_come_back_with_field_messages(client, tree):
     response = ask(
         client, f"/engage/questions/page/{tree['initiative'].pk}/", text="?", email="nope"
@@ -136,6 +161,7 @@ def test_unapproved_feedback_is_never_public(client, tree, status):
     Question.objects.create(measure=tree["measure"], text="Secret measure words", status=status)
     for body in (
         client.get(tree["initiative"].url).content.decode(),
+        client.get(f"/measures/{tree['measure'].slug}/").content.decode(),
         str(render_tag(tree["measure"])),
         str(render_tag(tree["initiative"])),
     ):

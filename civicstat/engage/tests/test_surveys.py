@@ -39,8 +39,10 @@ def test_residents_answer_and_staff_export_csv(client, survey):
             {"how_safe_do_you_feel_in_your_neighborhood": safe, "what_would_help": help_text},
         )
         assert done.status_code == 200 and b"Thank you" in done.content
-    admin = t.make_user("admin", superuser=True)
-    client.force_login(admin)
+    from civicstat.plans.permissions import setup_groups_and_workflow
+
+    office = t.make_user("office", groups=[setup_groups_and_workflow()])  # staff, not superuser
+    client.force_login(office)
     export = client.get(f"/admin/forms/submissions/{survey.pk}/?export=csv")
     assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
     content = b"".join(export.streaming_content).decode("utf-8-sig")
@@ -51,3 +53,12 @@ def test_residents_answer_and_staff_export_csv(client, survey):
     assert sorted(r[column] for r in body) == sorted(a for a, _ in answers)
     client.logout()
     assert client.get(f"/admin/forms/submissions/{survey.pk}/?export=csv").status_code == 302
+    # Department staff without rights on the survey page cannot download the answers.
+    fire = t.department("fire", "Fire Department", "DFD")
+    from civicstat.plans.permissions import ensure_department_group
+
+    client.force_login(t.make_user("firefighter", groups=[ensure_department_group(fire)]))
+    refused = client.get(f"/admin/forms/submissions/{survey.pk}/?export=csv")
+    assert refused.status_code in (302, 403) and b"Somewhat safe" not in b"".join(
+        getattr(refused, "streaming_content", [refused.content])
+    )

@@ -47,6 +47,9 @@ def october(deps):
             et.local(2026, 10, 20, 9),
             audience=Audience.INTERNAL,
             assist=[fire],
+            category_slug="cpr",  # shares a category and departments with public events
+            rrule="FREQ=WEEKLY;COUNT=4",
+            location_name="Hidden bunker",
         ),
         "fair": et.make_event(
             "Harvest safety fair", safety, et.local(2026, 10, 30), hours=48, all_day=True
@@ -133,29 +136,60 @@ def test_upcoming_list_and_event_page(client, october):
     assert detail.select_one("a[href$='.ics']")["href"] == f"/events/event/{october['cpr'].pk}.ics"
 
 
-def test_internal_events_never_appear_on_public_pages_or_feeds(client, october):
+def public_links(content: bytes) -> set[str]:
+    page = BeautifulSoup(content, "html.parser")
+    links = {a["href"] for a in page.select("a[href]")} | {
+        f.get("action") or "" for f in page.select("form[method=get]")
+    }
+    return {
+        href.split("#")[0]
+        for href in links
+        if href.startswith("/") and not href.startswith(("/admin/", "/django-admin/", "/static/"))
+    }
+
+
+def test_internal_events_never_appear_on_public_pages_or_feeds(client, october, deps):
+    """Every public page and feed reachable from the calendar (three links deep), every
+    department's and category's feed and every filter: the internal event is in none."""
     secret = october["internal"]
-    urls = [
-        "/events/",
+    seeds = [
         "/events/?from=2026-10-01",
         "/events/2026/10/",
-        "/events/2026/10/?department=police",
-        "/events/2026/10/?department=fire",
         "/events/feeds/",
         "/events/dashboard/",
         "/events/feeds/public.ics",
-        "/events/feeds/department/police.ics",
-        "/events/feeds/department/fire.ics",
         f"/events/event/{october['nno'].pk}/",
         f"/events/event/{october['nno'].pk}.ics",
     ]
-    for url in urls:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        assert secret.title.encode() not in response.content, url
-        assert secret.uid.encode() not in response.content, url
+    seeds += [f"/events/2026/10/?department={slug}" for slug in deps]
+    seeds += [f"/events/?from=2026-10-01&department={slug}" for slug in deps]
+    seeds += [f"/events/feeds/department/{slug}.ics" for slug in deps]
+    seeds += [f"/events/feeds/category/{slug}.ics" for slug in ("cpr", "open-house", "training")]
+    seeds += [
+        "/events/2026/10/?category=cpr",
+        f"/events/event/{october['cpr'].pk}/?date=2026-10-20",
+    ]
+    seen, frontier = set(), list(seeds)
+    for _depth in range(3):
+        following = []
+        for url in frontier:
+            if url in seen or url.startswith("/events/internal"):
+                continue
+            seen.add(url)
+            response = client.get(url)
+            # (no home page in this test: the site's own pages answer 404 here)
+            ours = url.startswith(("/events/", "/engage/"))
+            assert response.status_code == (200 if ours else 404), url
+            for secret_text in (secret.title, secret.uid, "Hidden bunker"):
+                assert secret_text.encode() not in response.content, url
+            if response["Content-Type"].startswith("text/html"):
+                following += sorted(public_links(response.content) - seen)
+        frontier = following
+    assert len(seen) > 40
+    assert any(url.endswith(".ics") for url in seen)
     assert client.get(f"/events/event/{secret.pk}/").status_code == 404
     assert client.get(f"/events/event/{secret.pk}.ics").status_code == 404
+    assert client.get(f"/events/event/{secret.pk}/?date=2026-10-27").status_code == 404
 
 
 def test_feed_index_lists_department_and_category_feeds(client, october):
