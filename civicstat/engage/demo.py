@@ -2,8 +2,9 @@
 questions and event requests. Safe to run again (replaces its own rows).
 
 Page views are assumed volumes (Poisson per day and page): Police 30, Community Safety 12,
-Emergency Communications 8 views a day across each department's data pages, for the three
-quarters before today. The Fire Department has none: it has no data page (inventory, 2.23).
+Emergency Communications 8 views a day across each department's data pages (plan data pages and
+measure pages), every day from the first day the Webpage Views measure counts (July 2024, FY25)
+to yesterday. The Fire Department has none: it has no data page (inventory, 2.23).
 """
 
 from __future__ import annotations
@@ -27,19 +28,34 @@ from civicstat.engage.models import (
 )
 
 DAILY_VIEWS = {"police": 30, "community-safety": 12, "emergency-communications": 8}  # assumed
-DAYS = 273  # three quarters
 SEED = 2024
 
 
-def _data_pages() -> dict[str, list[str]]:
-    from civicstat.measures.models import Measure
+def first_day() -> date:
+    """The first day the Webpage Views measure counts (its periods' start in the catalogue)."""
+    from civicstat.events.measures import PAGE_VIEWS, specs
 
-    pages: dict[str, list[str]] = {}
+    return date.fromisoformat(str(specs()[PAGE_VIEWS]["periods"]["start"]))
+
+
+def _data_pages() -> dict[str, list[tuple[str, str]]]:
+    """(path, kind) of each department's data pages: plan data pages and measure pages."""
+    from civicstat.measures.models import Measure
+    from civicstat.plans.models import DataPage
+
+    pages: dict[str, list[tuple[str, str]]] = {}
+    for page in DataPage.objects.live().specific():
+        departments = list(page.departments.all())
+        if not departments and page.initiative is not None:
+            departments = list(page.initiative.departments.all())
+        for department in departments:
+            if department.slug in DAILY_VIEWS:
+                pages.setdefault(department.slug, []).append((page.url, "data-page"))
     for measure in Measure.objects.live().prefetch_related("departments"):
         path = measure.public_url or f"/measures/{measure.slug}/"
         for department in measure.departments.all():
             if department.slug in DAILY_VIEWS:
-                pages.setdefault(department.slug, []).append(path)
+                pages.setdefault(department.slug, []).append((path, "measure"))
     return pages
 
 
@@ -47,20 +63,22 @@ def load_page_views(as_of: date, seed: int = SEED) -> int:
     rng = np.random.default_rng(seed)
     departments = {d.slug: d for d in Department.objects.filter(slug__in=DAILY_VIEWS)}
     PageView.objects.filter(department__in=departments.values()).delete()
+    start = first_day()
+    days = max((as_of - start).days, 0)
     rows = []
     for slug, paths in sorted(_data_pages().items()):
         per_page = DAILY_VIEWS[slug] / len(paths)
-        counts = rng.poisson(per_page, size=(DAYS, len(paths)))
-        for d in range(DAYS):
-            day = as_of - timedelta(days=DAYS - d)
-            for p, path in enumerate(paths):
+        counts = rng.poisson(per_page, size=(days, len(paths)))
+        for d in range(days):
+            day = start + timedelta(days=d)
+            for p, (path, kind) in enumerate(paths):
                 if counts[d, p]:
                     rows.append(
                         PageView(
                             date=day,
-                            path=path,
+                            path=path[:255],
                             department=departments[slug],
-                            page_kind="measure",
+                            page_kind=kind,
                             views=int(counts[d, p]),
                         )
                     )

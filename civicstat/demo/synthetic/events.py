@@ -1,14 +1,17 @@
-"""A synthetic year of Durham community safety events (PURE, seeded).
+"""Synthetic years of Durham community safety events (PURE, seeded).
 
-From ``params/durham_events.yaml`` (every number with its source or "assumed"):
+From ``params/durham_events.yaml`` (every number with its source or "assumed"), every month from
+July 2024 (the first month the event measures count: FY25, the first full year of the shared
+calendar) to three months after the day the demo is built, so the dashboard's history is real
+data, not empty months:
 
 * repeating classes as RFC 5545 series: a monthly CPR class (joint: Fire with Emergency
   Communications), monthly Stop the Bleed, weekly tutoring at two sites with the summer off
   (skipped dates), a couple of cancelled dates;
 * one-off events per department and month (Poisson), a share of them joint;
 * one large all-department event per quarter;
-* October's National Night Out parties and Fire Prevention Week events, sized so that October
-  has the 27 joint public events Durham reported;
+* each October's National Night Out parties and Fire Prevention Week events, sized so that
+  October has the 27 joint public events Durham reported;
 * staff-only events (a monthly planning meeting of every department, a quarterly exercise);
 * held events in the past with an attendance (lognormal; some not recorded), a few cancelled
   ones, and pending offers to assist on some future events.
@@ -98,17 +101,19 @@ def window(first_month: date, months: int) -> list[date]:
     return out
 
 
-def default_first_month(as_of: date) -> date:
-    """Nine months back and three ahead of ``as_of``'s month: a year with history and plans."""
-    month_index = as_of.year * 12 + as_of.month - 1 - 9
-    return date(month_index // 12, month_index % 12 + 1, 1)
+def month_count(first_month: date, as_of: date, params: dict) -> int:
+    """Months from ``first_month`` through ``params['months_ahead']`` months after ``as_of``'s
+    month, and at least ``params['min_months']``."""
+    last = as_of.year * 12 + as_of.month - 1 + int(params["months_ahead"])
+    first = first_month.year * 12 + first_month.month - 1
+    return max(last - first + 1, int(params["min_months"]))
 
 
 class _Builder:
     def __init__(self, params: dict, first_month: date, as_of: date, seed: int):
         self.p = params
         self.tz = ZoneInfo(params["timezone"])
-        self.months = window(first_month, int(params["months"]))
+        self.months = window(first_month, month_count(first_month, as_of, params))
         self.first = datetime.combine(self.months[0], time(0), tzinfo=self.tz)
         last = self.months[-1]
         self.end = datetime.combine(
@@ -185,6 +190,9 @@ class _Builder:
             )
         self._cancel_series_dates()
 
+    def years(self) -> float:
+        return len(self.months) / 12
+
     def _cancel_series_dates(self) -> None:
         candidates = [
             (i, c)
@@ -194,7 +202,7 @@ class _Builder:
             and e.category in ("cpr", "stop-the-bleed")
             and c.original_start.astimezone(self.tz).month not in (10,)
         ]
-        n = min(int(self.p["series_cancellations"]), len(candidates))
+        n = min(round(self.p["series_cancellations"] * self.years()), len(candidates))
         for k in self.rng.choice(len(candidates), size=n, replace=False) if n else []:
             index, chosen = candidates[int(k)]
             event = self.events[index]
@@ -238,10 +246,10 @@ class _Builder:
 
     def all_department(self) -> None:
         departments = self.p["departments"]
-        for big in self.p["all_department"]:
-            month = next((m for m in self.months if m.month == big["month"]), None)
-            if month is None:
-                continue
+        for big, month in (
+            (big, m) for m in self.months for big in self.p["all_department"]
+            if m.month == big["month"]
+        ):
             start = datetime.combine(month.replace(day=big["day"]), time(16), tzinfo=self.tz)
             held = start < self.now
             self.add(
@@ -257,9 +265,11 @@ class _Builder:
             )
 
     def october(self) -> None:
-        month = next((m for m in self.months if m.month == 10), None)
-        if month is None:
-            return
+        for month in self.months:
+            if month.month == 10:
+                self._october(month)
+
+    def _october(self, month: date) -> None:
         spec = self.p["october"]
         nno = spec["national_night_out"]
         partners = ["fire", "community-safety", "emergency-communications"]
@@ -375,10 +385,11 @@ def generate(
     seed: int = DEFAULT_SEED,
     params: dict | None = None,
 ) -> list[SyntheticEvent]:
-    """The synthetic year: ``params['months']`` months from ``first_month`` (default: nine
-    months before ``as_of``'s month); events before ``as_of`` are held or cancelled."""
+    """The synthetic calendar: every month from ``first_month`` (default:
+    ``params['first_month']``) to ``params['months_ahead']`` months after ``as_of``'s month;
+    events before ``as_of`` are held or cancelled, later ones scheduled."""
     p = params or load_params()
-    b = _Builder(p, first_month or default_first_month(as_of), as_of, seed)
+    b = _Builder(p, first_month or p["first_month"], as_of, seed)
     b.series()
     b.one_offs()
     b.all_department()

@@ -3,7 +3,7 @@ no data page)."""
 
 from datetime import date
 
-from civicstat.engage.demo import DAYS, load_demo_engagement
+from civicstat.engage.demo import load_demo_engagement
 from civicstat.engage.models import EventRequest, PageView, Question, SurveyPage
 from civicstat.measures.models import Measure
 
@@ -16,8 +16,10 @@ def test_demo_engagement(tree, deps):
     load_demo_engagement(as_of=date(2026, 11, 22))  # again: nothing doubles
     departments = set(PageView.objects.values_list("department__slug", flat=True))
     assert departments == {"police"}
-    days = PageView.objects.values_list("date", flat=True)
-    assert min(days) == date(2026, 11, 22).replace(month=2, day=22) and len(set(days)) <= DAYS
+    days = set(PageView.objects.values_list("date", flat=True))
+    # Every day from the measure's first period (1 July 2024) to the day before the demo's date.
+    assert (min(days), max(days)) == (date(2024, 7, 1), date(2026, 11, 21))
+    assert len(days) == (date(2026, 11, 22) - date(2024, 7, 1)).days
     assert SurveyPage.objects.live().count() == 1
     assert Question.objects.count() == 2 and EventRequest.objects.count() == 2
     assert Question.objects.published().get().answer

@@ -1,9 +1,11 @@
-"""The synthetic year of events: seeded, with the features Durham reported, loadable."""
+"""The synthetic calendar: seeded, from the first month the measures count, with the features
+Durham reported, loadable."""
 
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from dateutil.rrule import rrulestr
 
 from civicstat.demo.synthetic.events import (
@@ -12,6 +14,7 @@ from civicstat.demo.synthetic.events import (
     load_params,
 )
 from civicstat.events.demo import load_demo_events
+from civicstat.events.measures import specs
 from civicstat.events.models import Event, EventAssist, EventSource
 from civicstat.events.occurrences import CalendarFilter, occurrences
 
@@ -39,12 +42,20 @@ def test_the_year_is_seeded_and_deterministic():
     assert a == b
     assert generate(AS_OF, seed=8) != a
     months = {(e.start.year, e.start.month) for e in a}
-    assert min(months) == (2026, 2) and max(months) <= (2027, 1)
+    assert min(months) == (2024, 7) and max(months) <= (2027, 2)  # FY25 to 3 months ahead
+    assert len(months) == 32  # every month has events
 
 
-def test_october_has_the_27_joint_events_durham_reported():
+def test_the_calendar_starts_where_the_event_measures_start(deps):
+    first = load_params()["first_month"]
+    starts = {spec["periods"]["start"] for spec in specs().values()}
+    assert starts == {first.isoformat()}
+
+
+@pytest.mark.parametrize("year", [2024, 2025, 2026])
+def test_every_october_has_the_27_joint_events_durham_reported(year):
     events = generate(AS_OF)
-    lo, hi = datetime(2026, 10, 1, tzinfo=NY), datetime(2026, 11, 1, tzinfo=NY)
+    lo, hi = datetime(year, 10, 1, tzinfo=NY), datetime(year, 11, 1, tzinfo=NY)
     joint = [
         d
         for e in events
@@ -52,12 +63,12 @@ def test_october_has_the_27_joint_events_durham_reported():
         for d in dates_of(e, lo, hi)
     ]
     assert len(joint) == 27
-    week = fire_prevention_week(2026)
-    assert week[0] == date(2026, 10, 4) and date(2026, 10, 9) in week
-    fpw = [e for e in events if e.category == "fire-prevention-week"]
+    week = fire_prevention_week(year)
+    assert week[0].weekday() == 6 and date(year, 10, 9) in week
+    fpw = [e for e in events if e.category == "fire-prevention-week" and e.start.year == year]
     assert fpw and all(e.start.date() in week for e in fpw)
     assert (
-        sum(e.category == "national-night-out" for e in events)
+        sum(e.category == "national-night-out" and e.start.year == year for e in events)
         == 1 + load_params()["october"]["national_night_out"]["parties"]
     )
 
@@ -67,15 +78,20 @@ def test_other_months_have_about_two_joint_events_and_one_big_event_a_quarter():
     per_month = Counter()
     for e in events:
         if e.joint and e.audience == "public" and e.status != "cancelled":
-            for d in dates_of(e, datetime(2026, 2, 1, tzinfo=NY), datetime(2027, 2, 1, tzinfo=NY)):
+            for d in dates_of(e, datetime(2024, 7, 1, tzinfo=NY), datetime(2027, 3, 1, tzinfo=NY)):
                 per_month[(d.year, d.month)] += 1
     others = [n for (y, m), n in per_month.items() if m != 10]
     assert 1 <= sum(others) / len(others) <= 4  # "in the 2 per month range"
     everyone = [
         e for e in events if len(set(e.assisting) | {e.host}) == 5 and e.audience == "public"
     ]
-    quarters = {((e.start.month - 7) % 12) // 3 for e in everyone}
-    assert len(everyone) == 4 and quarters == {0, 1, 2, 3}
+    # One a quarter: fiscal quarters (July to June) from Q1 FY25 to Q3 FY27 (Jan-Mar 2027).
+    quarters = Counter((e.start.year + (e.start.month >= 7), (e.start.month - 7) % 12 // 3)
+                       for e in everyone)
+    assert set(quarters.values()) == {1}
+    assert sorted(quarters) == [(fy, q) for fy in (2025, 2026) for q in range(4)] + [
+        (2027, 0), (2027, 1), (2027, 2)
+    ]
 
 
 def test_held_cancelled_attendance_and_internal_events():
