@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicstat.measures.engine import Grain, is_overdue, next_due
+from civicstat.measures.engine import Grain, is_overdue, latest_expected_period, next_due
 from civicstat.measures.models import (
     Direction,
     Measure,
@@ -38,6 +38,7 @@ class MeasurePage:
     overdue: bool
     exclusions: list[tuple[str, int]] = field(default_factory=list)
     breakdowns: list[str] = field(default_factory=list)
+    expected_period: str = ""
 
 
 def rule_text(measure: Measure) -> str:
@@ -72,6 +73,37 @@ def rule_text(measure: Measure) -> str:
     ) % {"target": target, "direction": direction, "tolerance": tolerance, "min_n": measure.min_n}
 
 
+@dataclass(frozen=True)
+class Due:
+    """When the measure's next value is due and whether one is overdue (engine.status rules:
+    the latest period expected by today, for the measure's cadence, has no published value)."""
+
+    next_due: dt.date | None
+    overdue: bool
+    expected: str  # label of the latest period whose value is due by today
+
+
+def due_state(measure: Measure, today: dt.date | None = None, *,
+              latest_end: dt.date | None = None, fy: int | None = None,
+              known: bool = False) -> Due:
+    """From the published values only. ``latest_end`` is the latest published period's exclusive
+    end (looked up unless ``known``)."""
+    grain = Grain(measure.cadence)
+    fy = fiscal_year_start(measure) if fy is None else fy
+    day = today or timezone.localdate()
+    if not known:
+        latest_end = (
+            MeasureValue.objects.filter(measure=measure)
+            .order_by("-period_end").values_list("period_end", flat=True).first()
+        )
+    expected = latest_expected_period(grain, day, measure.grace_days, fy)
+    return Due(
+        next_due=next_due(latest_end, grain, measure.grace_days, fy) if latest_end else None,
+        overdue=is_overdue(latest_end, grain, day, measure.grace_days, fy),
+        expected=expected.label,
+    )
+
+
 def build(measure: Measure, today: dt.date | None = None) -> MeasurePage:
     plan = plan_of(measure)
     plan = plan.specific if plan else None
@@ -94,12 +126,9 @@ def build(measure: Measure, today: dt.date | None = None) -> MeasurePage:
     else:
         stamps = [v.entered_at for v in values if v.entered_at]
         last_updated = max(stamps) if stamps else None
-    grain = Grain(measure.cadence)
-    fy = fiscal_year_start(measure)
-    day = today or timezone.localdate()
     latest_end = max((v.period_end for v in values), default=None)
-    due = next_due(latest_end, grain, measure.grace_days, fy) if latest_end else None
-    overdue = is_overdue(latest_end, grain, day, measure.grace_days, fy)
+    fy = plan.fiscal_year_start_month if plan is not None else None
+    due = due_state(measure, today, latest_end=latest_end, fy=fy, known=True)
     status = status_display(plan, latest.status, latest.status_explanation) if latest else None
     exclusions = sorted((computation.exclusions or {}).items()) if computation else []
     breakdowns = sorted({v.breakdown for v in values if v.breakdown}, key=natural_key)
@@ -113,8 +142,9 @@ def build(measure: Measure, today: dt.date | None = None) -> MeasurePage:
         chart=MeasureChart.objects.filter(measure=measure).first(),
         computation=computation,
         last_updated=last_updated,
-        next_due=due,
-        overdue=overdue,
+        next_due=due.next_due,
+        overdue=due.overdue,
+        expected_period=due.expected,
         exclusions=exclusions,
         breakdowns=breakdowns,
     )

@@ -53,7 +53,24 @@ def values_frame(measure: Measure) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(rows.values(*VALUE_COLUMNS), columns=VALUE_COLUMNS)
     frame["value"] = frame["value"].astype("float64")
     frame["target"] = frame["target"].astype("float64")
+    frame["breakdown"] = frame["breakdown"].map(category_namer(measure))
     return frame
+
+
+def category_namer(measure: Measure):
+    """Categories as a resident reads them: a breakdown by department shows the department's
+    name ("Emergency Communications"), not the code in the data ("emergency_communications")."""
+    if (measure.spec or {}).get("breakdown") != "department":
+        return lambda value: value
+    from civicstat.core.models import Department
+
+    names = {d.slug: d.name for d in Department.objects.all()}
+
+    def name(value: str) -> str:
+        key = str(value).strip().lower().replace("_", "-").replace(" ", "-")
+        return names.get(key, value) if value else value
+
+    return name
 
 
 def publish_chart(measure: Measure) -> MeasureChart | None:

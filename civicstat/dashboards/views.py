@@ -98,6 +98,12 @@ def measure_json(request, slug):
         if page.latest
         else None,
         "rule": page.rule_text,
+        "reporting": {
+            "cadence": measure.cadence,
+            "latest_expected_period": page.expected_period,
+            "overdue": page.overdue,
+            "next_due": page.next_due.isoformat() if page.next_due else None,
+        },
         "values": [_value_record(v) for v in page.values],
         "provenance": {
             "last_updated": page.last_updated.isoformat() if page.last_updated else None,
@@ -136,10 +142,25 @@ def measure_list_json(request):
         .prefetch_related("departments")
         .order_by("slug")
     )
-    return JsonResponse(
-        {"measures": [_measure_record(m, request) for m in measures]},
-        json_dumps_params={"indent": 1},
-    )
+    from civicstat.measures.services.summary import summarise
+    from civicstat.plans.models import PlanPage
+
+    plan = PlanPage.objects.live().filter(archived=False).first()
+    records = []
+    for summary in summarise(measures, plan):
+        record = _measure_record(summary.measure, request)
+        latest = summary.latest or (summary.breakdown_values or [None])[0]
+        due = measure_page.due_state(summary.measure)
+        record["latest"] = (
+            {"period": latest.period_label, "value": None if latest.suppressed else latest.value,
+             "suppressed": latest.suppressed,
+             "status": summary.latest.status if summary.latest else None}
+            if latest else None
+        )
+        record["overdue"] = due.overdue
+        record["next_due"] = due.next_due.isoformat() if due.next_due else None
+        records.append(record)
+    return JsonResponse({"measures": records}, json_dumps_params={"indent": 1})
 
 
 @require_GET
@@ -150,7 +171,12 @@ def measure_index(request):
     measures = (
         Measure.objects.live().filter(page__live=True).select_related("page").order_by("name")
     )
+    from civicstat.measures.services.summary import status_display
+
     plan = PlanPage.objects.live().filter(archived=False).first()
+    rows = [(s, measure_page.due_state(s.measure)) for s in summarise(measures, plan)]
     return render(
-        request, "dashboards/measure_index.html", {"summaries": summarise(measures, plan)}
+        request,
+        "dashboards/measure_index.html",
+        {"rows": rows, "overdue_status": status_display(plan, "overdue")},
     )

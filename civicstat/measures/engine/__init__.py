@@ -34,6 +34,7 @@ from civicstat.measures.engine.status import (
     TolMode,
     evaluate,
     is_overdue,
+    latest_expected_period,
     next_due,
 )
 from civicstat.measures.engine.suppression import (
@@ -73,6 +74,7 @@ __all__ = [
     "compile",
     "evaluate",
     "is_overdue",
+    "latest_expected_period",
     "next_due",
     "parse_condition",
     "period_at",

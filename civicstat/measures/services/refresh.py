@@ -4,6 +4,7 @@
 2. Sources the web apps own (events, page views) are pushed into the warehouse.
 3. Every computed measure is compiled and run on a read-only warehouse connection, then
    validated: no duplicate periods, no negative counts, rates with denominators above zero.
+   Only periods that have ended by the refresh date are published (a month under way is not).
 4. Registered analyses (distributions, concentration, decisions by rule, pilot evaluations:
    civicstat.dashboards.analysis) are computed on the same connection.
 5. Only if every measure and analysis succeeded, all values, analyses, provenance and charts are
@@ -16,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from django.conf import settings
@@ -150,6 +151,7 @@ def _compute(measure, resolve, con, loads_cache, run_record, as_of) -> Computed:
     cumulative = measure.counts_people and measure.suppression_shape == SuppressionShape.CUMULATIVE
     series = run(spec, resolve, as_of=as_of, suppress=not cumulative)
     validate(measure, spec, series)
+    series = complete_periods(series)
     rule = status_rule_for(measure, fiscal_year_start(measure))
     values = []
     for row in series.frame.itertuples(index=False):
@@ -202,6 +204,16 @@ def _compute(measure, resolve, con, loads_cache, run_record, as_of) -> Computed:
         duration_s=time.perf_counter() - started,
     )
     return Computed(measure, series, values, computation)
+
+
+def complete_periods(series: Series) -> Series:
+    """Only periods that have ended are published: a month still under way would read as a
+    fall (and would make the chart's summary say so). It is published once it is complete."""
+    keep = series.frame["complete"].astype(bool)
+    starts = set(series.frame.loc[keep, "period_start"])
+    exclusions = series.exclusions[series.exclusions["period_start"].isin(starts)]
+    return replace(series, frame=series.frame[keep].reset_index(drop=True),
+                   exclusions=exclusions.reset_index(drop=True))
 
 
 def validate(measure: Measure, spec, series: Series) -> None:

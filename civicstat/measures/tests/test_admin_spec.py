@@ -80,3 +80,50 @@ def test_spec_and_target_change_waits_for_approval(client, police_measure):
     live.refresh_from_db()
     assert live.spec["grain"] == "quarter" and live.target == 5.0
     assert live.revisions.count() >= 2
+
+
+def test_status_rule_edit_is_reviewed_then_used_by_the_refresh(client, police_measure, measured):
+    """Direction, tolerance, minimum records and a period's own target, changed in the admin,
+    wait for approval, are recorded in the revision, and then decide the published statuses."""
+    import datetime as dt
+
+    from wagtail.test.utils.form_data import inline_formset
+
+    from civicstat.measures.models import MeasureValue
+    from civicstat.measures.services.refresh import refresh
+
+    staff = t.make_user("dana", groups=[t.department("police").staff_group])
+    office = t.make_user("pat", groups=[Group.objects.get(name=PERFORMANCE_OFFICE)])
+    url = reverse("wagtailsnippets_measures_measure:edit", args=(police_measure.pk,))
+    data = measure_form(
+        police_measure, direction="lower_is_better", target="2", tolerance="1",
+        tolerance_mode="absolute", min_n="2",
+        period_targets=inline_formset([{"period_start": "2024-06-01", "target": "1"}]),
+    )
+    data["action-submit"] = "Submit"
+    client.force_login(staff)
+    assert client.post(url, data).status_code == 302
+    live = Measure.objects.get(pk=police_measure.pk)
+    assert live.direction == "higher_is_better" and live.min_n == 1  # not public yet
+    content = live.latest_revision.content
+    assert (content["direction"], content["tolerance"], content["tolerance_mode"],
+            content["min_n"]) == ("lower_is_better", 1.0, "absolute", 2)
+    assert [(p["period_start"], p["target"]) for p in content["period_targets"]] == [
+        ("2024-06-01", 1.0)
+    ]
+
+    state = WorkflowState.objects.get(base_content_type__model="measure", object_id=str(live.pk))
+    client.force_login(office)
+    client.post(reverse("wagtailsnippets_measures_measure:workflow_action",
+                        args=(live.pk, "approve", state.current_task_state.pk)), {"comment": "ok"})
+    refresh(as_of=dt.date(2024, 9, 15), run_sources=False)
+    published = {v.period_label: (v.status, v.target)
+                 for v in MeasureValue.objects.filter(measure=live)}
+    # Calls per month 3, 2, 1 (conftest.CALLS). Lower is better, absolute tolerance 1:
+    # June 3 against its own target 1 misses by 2 → needs improvement; July 2 meets 2 → on
+    # target; August's single call is below the 2-record minimum → insufficient data.
+    assert published == {
+        "2024-06": ("needs_improvement", 1.0),
+        "2024-07": ("on_target", 2.0),
+        "2024-08": ("insufficient_data", 2.0),
+    }

@@ -102,3 +102,33 @@ def test_series_validation_refuses_duplicates_and_negative_counts(measured):
                 "period_label": ["2024-06", "2024-07"], "value": [1.0, -2.0]}
     with pytest.raises(RefreshError, match="negative count"):
         validate(measured["count"], spec, FakeSeries(pd.DataFrame(negative)))
+
+
+def test_a_failing_analysis_producer_leaves_everything_published_unchanged(measured):
+    from civicstat.dashboards.analysis import register_analysis
+    from civicstat.dashboards.analysis.registry import unregister
+    from civicstat.measures.models import PublishedAnalysis
+
+    refresh(as_of=measured["as_of"], run_sources=False)
+    before = sorted(MeasureValue.objects.values_list("measure_id", "period_label", "value", "run"))
+    charts_before = sorted(MeasureChart.objects.values_list("measure_id", "rendered_at"))
+    analyses_before = sorted(PublishedAnalysis.objects.values_list("key", "computed_at"))
+
+    @register_analysis("test-broken", datasets=("calls_for_service",))
+    def broken(ctx):
+        ctx.resolve("calls_for_service").count().execute()  # reads the data, then fails
+        raise ValueError("the pilot area file has no polygons")
+
+    try:
+        with pytest.raises(RefreshError, match="test-broken.*no polygons"):
+            refresh(as_of=dt.date(2024, 10, 15), run_sources=False)
+    finally:
+        unregister("test-broken")
+    # The measures were computed before the producer failed; none of it was published.
+    after = sorted(MeasureValue.objects.values_list("measure_id", "period_label", "value", "run"))
+    assert after == before
+    assert sorted(MeasureChart.objects.values_list("measure_id", "rendered_at")) == charts_before
+    assert sorted(PublishedAnalysis.objects.values_list("key", "computed_at")) == analyses_before
+    failed = RefreshRun.objects.latest()
+    assert failed.status == RefreshStatus.FAILED and "test-broken" in failed.error
+    assert not failed.computations.exists() and not failed.values.exists()

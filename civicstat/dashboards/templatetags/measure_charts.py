@@ -1,0 +1,32 @@
+"""The published chart of a measure, for the cards on initiative, goal and data pages.
+
+Reads the publishing database only (MeasureChart, MeasureValue): the chart was drawn when the
+values were published, so nothing is rendered during the request.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from civicstat.dashboards.measure_page import due_state
+from civicstat.measures.models import MeasureChart
+from civicstat.measures.services.summary import status_display
+
+register = template.Library()
+
+
+@register.inclusion_tag("dashboards/measure_chart.html", takes_context=True)
+def measure_chart(context, measure):
+    """The measure's chart with its text summary, a link to its data table, and an Overdue
+    notice when the latest expected value has not been published."""
+    plan = context.get("plan")
+    plan = getattr(plan, "specific", plan)
+    fy = getattr(plan, "fiscal_year_start_month", None)
+    due = due_state(measure, fy=fy)
+    return {
+        "measure": measure,
+        "chart": MeasureChart.objects.filter(measure=measure).first(),
+        "due": due,
+        "overdue_status": status_display(plan, "overdue") if due.overdue else None,
+        "table_link": f"{measure.public_url}#measure-data" if measure.public_url else "",
+    }
