@@ -67,4 +67,7 @@ def call_eligibility(resolve):
 def eligible_call_responders(resolve):
     from civicstat.safety.diversion import answered_by, decide
 
-    return answered_by(decide(resolve("calls_for_service")), resolve("crisis_responses"))
+    crisis = resolve("crisis_responses")
+    # Only the link and the program are read (the compiled query, published as the measure's
+    # provenance, then never names a person column).
+    return answered_by(decide(resolve("calls_for_service")), crisis.select("call_id", "program"))

@@ -34,7 +34,8 @@ def staffing_section(decisions, crisis, tz: str) -> Section:
     total = sum(cells.values())
     days = [str(d) for d in WEEKDAYS_SHORT]
     hours = [hour_label(h) for h in range(24)]
-    rows_data = [{"weekday": days[d], "hour": hours[h], "calls": cells.get((d, h), 0)}
+    ticks = [str(h) for h in range(24)]  # the chart's short hour labels (the table has 00:00)
+    rows_data = [{"weekday": days[d], "hour": ticks[h], "calls": cells.get((d, h), 0)}
                  for d in range(7) for h in range(24)]
     caption = _("Eligible calls left to police, by hour of day and day of week")
     data = table(caption, [_("Hour"), *(str(d) for d in WEEKDAYS)],
@@ -54,9 +55,12 @@ def staffing_section(decisions, crisis, tz: str) -> Section:
             "end": hour_label(end)}
     else:
         summary = _("No eligible call was left to police.")
-    spec = heatmap_spec(rows_data, x="hour", y="weekday", value="calls", x_order=hours,
-                        y_order=days, description=summary, x_title=_("Hour of day"),
+    spec = heatmap_spec(rows_data, x="hour", y="weekday", value="calls", x_order=ticks,
+                        y_order=days, description=summary,
+                        x_title=_("Hour of day (0 = midnight to 1 am)"),
                         y_title=_("Day of week"), value_title=_("Calls"))
+    spec["encoding"]["x"]["axis"] = {"labelAngle": 0, "values": ticks[::3]}
+    spec["height"] = 7 * 40
     chart = chart_block(spec, chart_id="diversion-left-to-police", title=caption,
                         summary=summary, data_table=data)
     return Section(_("When eligible calls were left to police"), (chart,), _(

@@ -45,17 +45,23 @@ def _pct(share: float | None, decimals: int = 1) -> str:
     return NO_DATA if share is None else percent(share * 100.0, decimals)
 
 
-def publishable_points(points) -> list:
-    """The concentration points that may be shown together: each top group holds at least 11
-    people, and any two shown groups differ by at least 11 people, so no group of 1–10 people
-    (and its responses) can be derived by subtraction (methods.md §5.5). Two shares that reach
-    the same tie group are one point."""
+def publishable_points(points, published: tuple[int, ...] = ()) -> list:
+    """The concentration points that may be shown: each top group holds at least 11 people,
+    and differs by at least 11 people from every other group shown and from every published
+    band count (``published``), so no group of 1–10 people can be worked out by subtraction
+    (methods.md §5.5 rules 2 and 3): a top group widened to whole tie groups is itself a band
+    ("everyone with at least k responses"). Two shares that reach the same group are one point.
+    """
     kept: list = []
     for point in points:
         if not point.publishable:
             continue
-        if all(abs(point.people - k.people) >= MIN_PUBLIC_COUNT for k in kept):
-            kept.append(point)
+        others = [k.people for k in kept]
+        if any(abs(point.people - n) < MIN_PUBLIC_COUNT for n in others):
+            continue
+        if any(0 < abs(point.people - n) < MIN_PUBLIC_COUNT for n in published):
+            continue
+        kept.append(point)
     return kept
 
 
@@ -70,7 +76,8 @@ def build(crisis, window: Window | None, programs=fn.DEFAULT_PROGRAMS) -> Analys
     conc = fn.concentration_of(dist)
     curve = fn.lorenz_of(dist, LORENZ_POINTS)
     gini = fn.gini_of(dist)
-    shown = publishable_points(conc.points)
+    counts = tuple(n for n in (bands.people, *(b.people for b in bands.bands)) if n is not None)
+    shown = publishable_points(conc.points, counts)
 
     sections = [_callout(conc, shown, bands, dist), _bands(bands), _lorenz(curve, gini, bands)]
     if len(shown) > 1:
@@ -103,10 +110,12 @@ def _callout(conc, shown, bands, dist) -> Section:
     blocks: list = []
     head = shown[0] if shown else None
     if head is not None:
-        text = _("%(people)s of neighbors served make up %(responses)s of responses") % {
-            "people": _pct(head.realised_share, 1), "responses": _pct(head.count_share, 0)}
-        blocks.append(Figure(_("Concentration"), text,
-                             _("the neighbors served most often, in the period")))
+        people, responses = _pct(head.realised_share, 1), _pct(head.count_share, 0)
+        blocks.append(Figure(
+            _("Share of responses that went to the %(people)s of neighbors served most often") % {
+                "people": people}, responses,
+            _("%(people)s of neighbors served make up %(responses)s of responses") % {
+                "people": people, "responses": responses}))
     else:
         blocks.append(TextBlock(_("Too few neighbors were served to publish how concentrated "
                                   "the responses are without singling people out.")))
@@ -118,7 +127,11 @@ def _callout(conc, shown, bands, dist) -> Section:
     blocks.append(Figure(_("Responses without a person identifier"), _pct(unidentified, 1),
                          _("%(n)s of %(total)s responses; left out of the concentration") % {
                              "n": number(dist.unidentified), "total": number(dist.responses)}))
-    return Section(_("Who the responses went to"), tuple(blocks))
+    intro = ""
+    if head is not None:
+        intro = _("%(people)s of the neighbors served make up %(responses)s of the responses.") % {
+            "people": _pct(head.realised_share, 1), "responses": _pct(head.count_share, 0)}
+    return Section(_("Who the responses went to"), tuple(blocks), intro)
 
 
 def people_text(bands) -> str:

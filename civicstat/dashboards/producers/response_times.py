@@ -57,6 +57,7 @@ KEY = "response-times/calls"
 DATASET = "calls_for_service"
 TOP_CALL_TYPES = 10
 HEADLINE = "response"
+HEADLINE_PRIORITY = "1"  # Durham's response-time targets are for Priority-1 calls
 
 
 @register_analysis("response-times", datasets=(DATASET,))
@@ -109,7 +110,7 @@ def build(calls, window: Window | None, rules: SegmentRules | None = None,
     scope = scope_counts(rows, rules).to_pandas()
 
     sections = [
-        _headline(overall, scope),
+        _headline(overall, by_priority, scope),
         _segments_section(overall, rules),
         _priority_section(by_priority),
         _standards_section(view, standards, agencies),
@@ -135,7 +136,7 @@ def build(calls, window: Window | None, rules: SegmentRules | None = None,
                     parameters=parameters, period_label=window.label)
 
 
-def _headline(overall: pd.DataFrame, scope: pd.DataFrame) -> Section:
+def _headline(overall: pd.DataFrame, by_priority: pd.DataFrame, scope: pd.DataFrame) -> Section:
     in_scope = int(scope.loc[scope["scope"] == "in_scope", "calls"].sum())
     out = int(scope.loc[scope["scope"] != "in_scope", "calls"].sum())
     blocks: list = [Figure(_("Calls in scope"), number(in_scope),
@@ -149,11 +150,20 @@ def _headline(overall: pd.DataFrame, scope: pd.DataFrame) -> Section:
                    _time(row["median_seconds"]), note),
             Figure(_("90th percentile time from call to first unit on scene"),
                    _time(row["p90_seconds"]), note),
-            Figure(_("Calls reached within %(limit)s") % {
-                "limit": _time(row["threshold_seconds"])} if not is_missing(
-                row["threshold_seconds"]) else _("Calls reached within the threshold"),
-                   percent(row["pct_within"], 1), note),
         ]
+        p1 = by_priority[(by_priority["priority"] == HEADLINE_PRIORITY)
+                         & (by_priority["segment"] == HEADLINE)]
+        if len(p1) and not is_missing(p1.iloc[0]["threshold_seconds"]):
+            r = p1.iloc[0]
+            p1_note = _("%(n)s Priority-%(p)s calls with a usable time") % {
+                "n": number(int(r["n_used"])), "p": HEADLINE_PRIORITY}
+            blocks += [
+                Figure(_("Priority-%(p)s calls: average time to first unit on scene") % {
+                    "p": HEADLINE_PRIORITY}, _time(r["mean_seconds"]), p1_note),
+                Figure(_("Priority-%(p)s calls reached within %(limit)s") % {
+                    "p": HEADLINE_PRIORITY, "limit": _time(r["threshold_seconds"])},
+                    percent(r["pct_within"], 1), p1_note),
+            ]
         if int(row["n_used"]) == 0:
             blocks.append(TextBlock(_(
                 "This source publishes no arrival times, so response times cannot be computed "

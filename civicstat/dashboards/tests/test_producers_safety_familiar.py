@@ -73,12 +73,13 @@ def test_bands_are_suppressed_as_published(analysis):
 
 
 def test_callout_and_concentration_table(analysis):
-    got = figures(analysis)
-    # Top 0.5 %: ceil(12) people, widened to the whole tie group of 11 responses: 22 people,
-    # 3·45 + 5·22 + 14·11 = 399 responses.
-    assert got["Concentration"].value == (
-        f"{percent(22 / PEOPLE * 100, 1)} of neighbors served make up "
-        f"{percent(399 / TOTAL * 100, 0)} of responses")
+    # Top 0.5 %: ceil(12) people, widened to the whole tie group of 11 responses: 22 people
+    # (the same people as the 10+ band), 3·45 + 5·22 + 14·11 = 399 responses.
+    top, share = percent(22 / PEOPLE * 100, 1), percent(399 / TOTAL * 100, 0)
+    callout = figures(analysis)[
+        f"Share of responses that went to the {top} of neighbors served most often"]
+    assert callout.value == share
+    assert callout.note == f"{top} of neighbors served make up {share} of responses"
     shares = table_starting(analysis, "Share of responses that went")
     # 1 % reaches the 5-response group (82 people, 699); 5 % and 10 % the same 2-response
     # group (400 people, 1,335): one point, shown once.
@@ -119,6 +120,9 @@ def test_points_that_would_reveal_a_small_group_are_dropped():
     # 20 − 15 = 5 people could be derived: the second point goes; 150 twice is one point.
     assert [p.people for p in kept] == [15, 150, 600]
     assert producer.publishable_points([point(0.005, 8)]) == []
+    # A top group 5 people short of a published band (19) would reveal those 5: dropped.
+    assert [p.people for p in producer.publishable_points(
+        [point(0.005, 14), point(0.01, 30)], published=(2301, 75, 19))] == [30]
 
 
 def test_too_few_people_publishes_no_callout():

@@ -188,6 +188,11 @@ def test_standards_are_evaluated_as_defined(built):
     durham = standards["Average Priority-1 police response time 5:48 (Durham target)"]
     assert durham["Observed"] == seconds_as_minutes(mine.mean())
     assert durham["Calls it applies to"] == "police; priority 1"
+    headline = figures(analysis)
+    assert headline["Priority-1 calls: average time to first unit on scene"].value == (
+        seconds_as_minutes(mine.mean()))
+    assert headline["Priority-1 calls reached within 5:00"].value == percent(
+        (mine <= 300).mean() * 100, 1)
     # Fire and EMS standards do not apply to police calls.
     assert not any("NFPA 1710" in key for key in standards)
 
