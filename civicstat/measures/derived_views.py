@@ -8,9 +8,11 @@ measure spec can aggregate per-call or per-response values that carry their excl
   total and the reason each one is excluded (civicstat.safety.crisis_response.responses). It
   carries no person id.
 * ``cfs_segments``: one row per in-scope call and response-time segment, with ``seconds``,
-  ``minutes`` and ``excluded_reason`` (civicstat.safety.response_times.segments, default rules).
+  ``minutes`` and ``excluded_reason`` (civicstat.safety.response_times.segments, the rules of
+  ``CIVICSTAT_SEGMENT_RULES`` or the packaged defaults).
 * ``call_eligibility``: one row per call with the civilian-response decision and the rule that
-  decided it (civicstat.safety.diversion.decide, Durham's packaged rule set).
+  decided it (civicstat.safety.diversion.decide, the rule set of
+  ``CIVICSTAT_ELIGIBILITY_RULES`` or Durham's packaged one).
 * ``eligible_call_responders``: the eligible calls with who answered them (``heart``,
   ``co_response`` or ``police``), joined to the crisis responses by call id
   (civicstat.safety.diversion.answered_by).
@@ -40,9 +42,10 @@ def crisis_response_times(resolve):
     "minutes, each with the reason it is excluded.",
 )
 def cfs_segments(resolve):
+    from civicstat.dashboards.producers._safety_common import segment_rules
     from civicstat.safety.response_times import segments
 
-    view = segments(resolve("calls_for_service"))
+    view = segments(resolve("calls_for_service"), segment_rules())
     return view.mutate(minutes=view.seconds / 60.0)
 
 
@@ -53,9 +56,10 @@ def cfs_segments(resolve):
     "that decided it (Durham's rule set).",
 )
 def call_eligibility(resolve):
+    from civicstat.dashboards.producers._safety_common import eligibility_rules
     from civicstat.safety.diversion import decide
 
-    return decide(resolve("calls_for_service"))
+    return decide(resolve("calls_for_service"), eligibility_rules())
 
 
 @register_derived(
@@ -65,9 +69,11 @@ def call_eligibility(resolve):
     "police).",
 )
 def eligible_call_responders(resolve):
+    from civicstat.dashboards.producers._safety_common import eligibility_rules
     from civicstat.safety.diversion import answered_by, decide
 
     crisis = resolve("crisis_responses")
     # Only the link and the program are read (the compiled query, published as the measure's
     # provenance, then never names a person column).
-    return answered_by(decide(resolve("calls_for_service")), crisis.select("call_id", "program"))
+    decisions = decide(resolve("calls_for_service"), eligibility_rules())
+    return answered_by(decisions, crisis.select("call_id", "program"))

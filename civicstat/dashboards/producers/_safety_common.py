@@ -18,13 +18,37 @@ from zoneinfo import ZoneInfo
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from civicstat.dashboards.analysis.build import NO_DATA, number
 from civicstat.dashboards.charts.formatting import MONTH_ABBREVIATIONS, MONTHS
 from civicstat.safety._expr import LOCAL_TIMEZONE, local_time
+from civicstat.safety.diversion import EligibilityRuleSet
+from civicstat.safety.response_times import SegmentRules
 
 WINDOW_MONTHS = 12
+
+
+# --- what a city configures (Django settings; docs/community-safety.md) -----------------------
+
+
+def local_zone() -> str:
+    """The zone months, hours and weekdays are read in: the site's ``TIME_ZONE``."""
+    zone = getattr(settings, "TIME_ZONE", None)
+    return zone if zone and zone != "UTC" else LOCAL_TIMEZONE
+
+
+def eligibility_rules() -> EligibilityRuleSet:
+    """The diversion rule set: ``CIVICSTAT_ELIGIBILITY_RULES`` (a YAML path), else Durham's."""
+    path = getattr(settings, "CIVICSTAT_ELIGIBILITY_RULES", None)
+    return EligibilityRuleSet.from_yaml(path) if path else EligibilityRuleSet.durham()
+
+
+def segment_rules() -> SegmentRules:
+    """The response-time rules: ``CIVICSTAT_SEGMENT_RULES`` (a YAML path), else the defaults."""
+    path = getattr(settings, "CIVICSTAT_SEGMENT_RULES", None)
+    return SegmentRules.from_yaml(path) if path else SegmentRules.default()
 
 
 @dataclass(frozen=True)

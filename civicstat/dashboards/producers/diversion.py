@@ -27,6 +27,8 @@ from civicstat.dashboards.analysis.build import bar_spec, number, table
 from civicstat.dashboards.producers._safety_common import (
     Window,
     data_window,
+    eligibility_rules,
+    local_zone,
     month_short,
     percent,
     share_of,
@@ -59,7 +61,8 @@ RESPONDER_ORDER = ("heart", "co_response", "police")
 def diversion(ctx: AnalysisContext) -> list[Analysis]:
     calls = ctx.resolve("calls_for_service")
     crisis = ctx.resolve("crisis_responses")
-    return [build(calls, crisis, data_window(calls, ctx.as_of))]
+    return [build(calls, crisis, data_window(calls, ctx.as_of, tz=local_zone()),
+                  eligibility_rules())]
 
 
 DECISION_LABELS = {

@@ -31,6 +31,7 @@ from civicstat.dashboards.producers._safety_common import (
     count,
     data_window,
     histograms,
+    local_zone,
     minutes,
     percent,
 )
@@ -79,7 +80,8 @@ def heart_window(crisis, as_of) -> Window | None:
     """The reporting window, anchored on the responding programs: care-navigation follow-ups
     come after the response they follow, so they would push the window past the last month of
     responses."""
-    return data_window(crisis.filter(crisis.program.isin(list(RESPONDING))), as_of)
+    responding = crisis.filter(crisis.program.isin(list(RESPONDING)))
+    return data_window(responding, as_of, tz=local_zone())
 
 
 def build(crisis, window: Window | None, rules: CrisisTimeRules | None = None) -> list[Analysis]:

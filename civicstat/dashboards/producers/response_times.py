@@ -31,8 +31,10 @@ from civicstat.dashboards.producers._safety_common import (
     count,
     data_window,
     is_missing,
+    local_zone,
     percent,
     seconds_as_minutes,
+    segment_rules,
 )
 from civicstat.dashboards.producers._safety_segments import (
     REASON_LABELS,
@@ -63,7 +65,7 @@ HEADLINE_PRIORITY = "1"  # Durham's response-time targets are for Priority-1 cal
 @register_analysis("response-times", datasets=(DATASET,))
 def response_times(ctx: AnalysisContext) -> list[Analysis]:
     calls = ctx.resolve(DATASET)
-    return [build(calls, data_window(calls, ctx.as_of))]
+    return [build(calls, data_window(calls, ctx.as_of, tz=local_zone()), segment_rules())]
 
 
 def _time(value) -> str:

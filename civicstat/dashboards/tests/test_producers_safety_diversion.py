@@ -177,3 +177,31 @@ def test_what_if_matches_pandas(built):
     assert overview["Without: a weapon is present"]["Exclusion documented by Durham"] == "yes"
     detail = table_starting(analysis, "Calls by deciding rule, now and without")
     assert sum(int(r[1]) for r in detail[1:]) == sum(int(r[2]) for r in detail[1:])
+
+
+def test_a_city_rule_file_replaces_durhams(settings, tmp_path):
+    """CIVICSTAT_ELIGIBILITY_RULES points the registered producer (and the call_eligibility
+    view) at a city's own rule file: here Welfare Check only, with no exclusions."""
+    from civicstat.dashboards.analysis import AnalysisContext
+    from civicstat.measures.derived import derived
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("name: my_city\nversion: 1\neligible_call_types:\n  values: [Welfare Check]\n"
+                     "scope: {exclude_self_initiated: true}\nexclusions: []\n", encoding="utf-8")
+    settings.CIVICSTAT_ELIGIBILITY_RULES = str(rules)
+    calls, crisis = _data()
+    con = ibis.duckdb.connect()
+    tables = {"calls_for_service": load_calls(con, calls), "crisis_responses": load_crisis(
+        con, crisis)}
+    # Refreshed mid-April: the window ends with March (LATE, 1 April, is not in it).
+    [analysis] = diversion.diversion(AnalysisContext(tables.__getitem__, dt.date(2023, 4, 15)))
+    assert analysis.parameters["ruleset"] == "my_city"
+    frame = pd.DataFrame(calls)
+    frame = frame[frame["call_id"] != "LATE"]
+    first = frame.groupby("call_id").agg(call_type=("call_type", "min"),
+                                         self_initiated=("self_initiated", "any"))
+    expected = int(((first["call_type"] == "Welfare Check")
+                    & ~first["self_initiated"].fillna(False).astype(bool)).sum())
+    assert figures(analysis)["Eligible for a civilian response"].value == str(expected)
+    view = derived("call_eligibility").build(tables.__getitem__)
+    assert int(view.eligible.sum().execute()) == expected + 1  # + the April call outside
