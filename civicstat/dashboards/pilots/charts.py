@@ -158,7 +158,10 @@ def grid_map_spec(
                     "field": "count",
                     "type": "quantitative",
                     "title": value_title,
-                    "scale": {"scheme": "blues", "domainMin": 0},
+                    # stepped classes: a symbol legend (a gradient legend's SVG ids change
+                    # from one rendering to the next, so the same data would not give the same
+                    # published bytes)
+                    "scale": {"type": "quantize", "scheme": "blues", "domainMin": 0, "nice": True},
                 },
             },
         },
