@@ -4,4 +4,3 @@ expected."""
 
 class EventsError(Exception):
     """Base of every error the events app raises on purpose."""
-

@@ -247,7 +247,9 @@ class _Builder:
     def all_department(self) -> None:
         departments = self.p["departments"]
         for big, month in (
-            (big, m) for m in self.months for big in self.p["all_department"]
+            (big, m)
+            for m in self.months
+            for big in self.p["all_department"]
             if m.month == big["month"]
         ):
             start = datetime.combine(month.replace(day=big["day"]), time(16), tzinfo=self.tz)

@@ -86,11 +86,14 @@ def test_other_months_have_about_two_joint_events_and_one_big_event_a_quarter():
         e for e in events if len(set(e.assisting) | {e.host}) == 5 and e.audience == "public"
     ]
     # One a quarter: fiscal quarters (July to June) from Q1 FY25 to Q3 FY27 (Jan-Mar 2027).
-    quarters = Counter((e.start.year + (e.start.month >= 7), (e.start.month - 7) % 12 // 3)
-                       for e in everyone)
+    quarters = Counter(
+        (e.start.year + (e.start.month >= 7), (e.start.month - 7) % 12 // 3) for e in everyone
+    )
     assert set(quarters.values()) == {1}
     assert sorted(quarters) == [(fy, q) for fy in (2025, 2026) for q in range(4)] + [
-        (2027, 0), (2027, 1), (2027, 2)
+        (2027, 0),
+        (2027, 1),
+        (2027, 2),
     ]
 
 

@@ -177,9 +177,9 @@ def test_internal_events_never_appear_on_public_pages_or_feeds(client, october, 
                 continue
             seen.add(url)
             response = client.get(url)
-            # (no home page in this test: the site's own pages answer 404 here)
+            # (this test builds no plan: the site's other pages may answer 404 here)
             ours = url.startswith(("/events/", "/engage/"))
-            assert response.status_code == (200 if ours else 404), url
+            assert response.status_code in ((200,) if ours else (200, 404)), url
             for secret_text in (secret.title, secret.uid, "Hidden bunker"):
                 assert secret_text.encode() not in response.content, url
             if response["Content-Type"].startswith("text/html"):
