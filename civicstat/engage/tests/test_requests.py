@@ -159,6 +159,17 @@ def test_no_valid_submission_is_lost(client, hosts):
     assert confirmed == {f"r{i}@example.org" for i in range(30)}
 
 
+def test_a_request_is_kept_when_the_mail_server_is_down(client, hosts, settings):
+    # A real SMTP backend pointed at a closed port (9, discard): sending fails for real.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 5
+    response = client.post("/engage/request/", valid(hosts))
+    assert response.status_code == 302 and "/engage/request/thanks/" in response["Location"]
+    saved = EventRequest.objects.get()
+    assert (saved.name, saved.status) == ("Jordan Smith", RequestStatus.NEW)
+    assert saved.reference in html(client.get(response["Location"])).get_text()
+
+
 def test_contact_details_are_only_for_the_department_asked(client, hosts, staff, office):
     client.post("/engage/request/", valid(hosts))
     saved = EventRequest.objects.get()
