@@ -10,6 +10,8 @@ Keys: ``heart/all`` and ``heart/<program>`` for the four programs. Everything co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -112,12 +114,12 @@ def build(crisis, window: Window | None, rules: CrisisTimeRules | None = None) -
     return out
 
 
+@dataclass(frozen=True)
 class _Context:
-    def __init__(self, window, rules, per_program, hists):
-        self.window = window
-        self.rules = rules
-        self.per_program = per_program
-        self.hists = hists
+    window: Window
+    rules: CrisisTimeRules
+    per_program: pd.DataFrame  # program_summary, indexed by program
+    hists: dict  # time -> program -> Histogram
 
     def parameters(self) -> dict:
         rules = self.rules
@@ -143,9 +145,12 @@ def _method(rules: CrisisTimeRules) -> str:
         "is the share of referrals to care navigation followed up within 48 hours."
     ) % {"start": _("dispatch") if rules.to_scene_start == "dispatched_at" else
          rules.to_scene_start.removesuffix("_at").replace("_", " "),
-         "cap_to": number(rules.to_scene_cap_minutes or 0),
-         "cap_on": number(rules.on_scene_cap_minutes or 0),
-         "cap_total": number(rules.total_cap_minutes or 0)}
+         "cap_to": _cap(rules.to_scene_cap_minutes), "cap_on": _cap(rules.on_scene_cap_minutes),
+         "cap_total": _cap(rules.total_cap_minutes)}
+
+
+def _cap(minutes_cap: float | None) -> str:
+    return _("no cap") if minutes_cap is None else number(minutes_cap)
 
 
 def _headline(row: pd.Series, responses_label: str | None = None,
