@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -39,6 +40,7 @@ class MeasurePage:
     exclusions: list[tuple[str, int]] = field(default_factory=list)
     breakdowns: list[str] = field(default_factory=list)
     expected_period: str = ""
+    loads: list[dict] = field(default_factory=list)
 
 
 def rule_text(measure: Measure) -> str:
@@ -104,6 +106,15 @@ def due_state(measure: Measure, today: dt.date | None = None, *,
     )
 
 
+def _readable_load(load: dict) -> dict:
+    """A load record as the page shows it: the load time as a datetime, the file's own name."""
+    shown = dict(load)
+    with suppress(ValueError):
+        shown["loaded_at"] = dt.datetime.fromisoformat(str(load.get("loaded_at")))
+    shown["name"] = str(load.get("file", "")).replace("\\", "/").rsplit("/", 1)[-1]
+    return shown
+
+
 def build(measure: Measure, today: dt.date | None = None) -> MeasurePage:
     plan = plan_of(measure)
     plan = plan.specific if plan else None
@@ -132,6 +143,7 @@ def build(measure: Measure, today: dt.date | None = None) -> MeasurePage:
     status = status_display(plan, latest.status, latest.status_explanation) if latest else None
     exclusions = sorted((computation.exclusions or {}).items()) if computation else []
     breakdowns = sorted({v.breakdown for v in values if v.breakdown}, key=natural_key)
+    loads = [_readable_load(load) for load in (computation.loads if computation else [])]
     return MeasurePage(
         measure=measure,
         plan=plan,
@@ -147,4 +159,5 @@ def build(measure: Measure, today: dt.date | None = None) -> MeasurePage:
         expected_period=due.expected,
         exclusions=exclusions,
         breakdowns=breakdowns,
+        loads=loads,
     )

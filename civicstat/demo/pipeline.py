@@ -128,7 +128,7 @@ def ingest_files(files: list[RawFile], stdout=None) -> None:
 
 
 def run(plan, stdout=None, today: dt.date | None = None, refresh: bool = True) -> None:
-    """Generate, ingest, load events and engagement, attach the measures, refresh."""
+    """Generate, ingest, attach the measures, load events and engagement, refresh."""
     from civicstat.engage.demo import load_demo_engagement
     from civicstat.events.demo import load_demo_events
     from civicstat.measures.catalogue import attach
@@ -136,10 +136,12 @@ def run(plan, stdout=None, today: dt.date | None = None, refresh: bool = True) -
 
     today = today or timezone.localdate()
     ingest_files(write_raw_files(today, stdout), stdout)
-    _say(stdout, load_demo_events(as_of=today))
-    _say(stdout, load_demo_engagement(as_of=today))
+    # Measures first: the synthetic page views are spread over the measure pages that exist, so
+    # attaching after them would give a second run more pages, hence more views, than the first.
     measures = attach(plan, catalogues())
     _say(stdout, f"Attached {len(measures)} computed measures to {plan.slug}.")
+    _say(stdout, load_demo_events(as_of=today))
+    _say(stdout, load_demo_engagement(as_of=today))
     if refresh:
         from civicstat.demo.rtm import run_demo_rtm
 

@@ -7,9 +7,8 @@ was left in the frame by mistake.
 
 from __future__ import annotations
 
-import re
-
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 

@@ -40,8 +40,10 @@ def test_initiative_page_shows_each_measure_chart_and_status(client, measured):
         card = card_of(page, measure)
         assert_chart_card(card, measure)
         # The status comes from the latest published value (August 2024).
-        assert card.select_one(".status__label").get_text(" ", strip=True).endswith(
-            "Target Pending" if measure.target is None else "On Target"
+        assert (
+            card.select_one(".status__label")
+            .get_text(" ", strip=True)
+            .endswith("Target Pending" if measure.target is None else "On Target")
         )
         # The values stop in August 2024, long before today: the card says the next is overdue.
         assert "Overdue" in card.select_one(".measure-card__overdue").get_text()
@@ -61,8 +63,9 @@ def test_the_link_leads_to_the_measure_data_table(client, measured):
 
 def test_goal_page_shows_context_measure_and_headline_charts(client, measured):
     goal = measured["initiative"].get_parent().get_parent().specific
-    context = computed_measure(goal, "calls-context", CALLS_PER_MONTH,
-                               role=MeasureRole.CONTEXT, cadence="month")
+    context = computed_measure(
+        goal, "calls-context", CALLS_PER_MONTH, role=MeasureRole.CONTEXT, cadence="month"
+    )
     headline = measured["median"]
     headline.headline = True
     headline.save()
@@ -93,14 +96,24 @@ def test_department_breakdowns_are_named_in_the_chart(measured):
     t.department("emergency-communications", "Emergency Communications")
     police = t.department("police").name  # made by the fixture
     measure = Measure.objects.create(
-        name="Vacancy rate", slug="vacancy", page=measured["initiative"], live=True,
-        kind=MeasureKind.COMPUTED, cadence="quarter", value_format="percent",
+        name="Vacancy rate",
+        slug="vacancy",
+        page=measured["initiative"],
+        live=True,
+        kind=MeasureKind.COMPUTED,
+        cadence="quarter",
+        value_format="percent",
         spec={**CALLS_PER_MONTH, "breakdown": "department"},
     )
     for code, value in (("emergency_communications", 15.0), ("police", 8.0), ("parks", 3.0)):
         MeasureValue.objects.create(
-            measure=measure, source=ValueSource.COMPUTED, period_start=dt.date(2024, 7, 1),
-            period_end=dt.date(2024, 10, 1), period_label="2024 Q3", breakdown=code, value=value,
+            measure=measure,
+            source=ValueSource.COMPUTED,
+            period_start=dt.date(2024, 7, 1),
+            period_end=dt.date(2024, 10, 1),
+            period_label="2024 Q3",
+            breakdown=code,
+            value=value,
         )
     chart = publish_chart(measure)
     cells = {cell for row in chart.table["rows"] for cell in row} | set(chart.table["headers"])
@@ -108,5 +121,6 @@ def test_department_breakdowns_are_named_in_the_chart(measured):
     assert "parks" in cells  # a code that names no department is shown as it is
     assert "emergency_communications" not in chart.summary
     # The published values keep the codes of the data (CSV, JSON).
-    assert set(MeasureValue.objects.filter(measure=measure).values_list("breakdown", flat=True)) \
-        == {"emergency_communications", "police", "parks"}
+    assert set(
+        MeasureValue.objects.filter(measure=measure).values_list("breakdown", flat=True)
+    ) == {"emergency_communications", "police", "parks"}

@@ -102,6 +102,13 @@ def test_series_validation_refuses_duplicates_and_negative_counts(measured):
                 "period_label": ["2024-06", "2024-07"], "value": [1.0, -2.0]}
     with pytest.raises(RefreshError, match="negative count"):
         validate(measured["count"], spec, FakeSeries(pd.DataFrame(negative)))
+    rate = MeasureSpec.from_dict({**measured["count"].spec, "aggregate": {
+        "kind": "rate", "numerator": {"eq": ["cancelled", True]}, "scale": 100}})
+    no_denominator = {**negative, "value": [50.0, 10.0], "n_used": [2, 0]}
+    with pytest.raises(RefreshError, match="2024-07 has no denominator"):
+        validate(measured["count"], rate, FakeSeries(pd.DataFrame(no_denominator)))
+    validate(measured["count"], rate, FakeSeries(pd.DataFrame({**no_denominator,
+                                                               "n_used": [2, 1]})))
 
 
 def test_a_failing_analysis_producer_leaves_everything_published_unchanged(measured):

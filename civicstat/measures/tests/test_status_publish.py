@@ -139,13 +139,18 @@ def test_overdue_reaches_the_page_and_the_json(client, measured):
     assert "Overdue" in notice and expected in notice
     data = client.get(f"/measures/{count.slug}.json").json()
     assert data["reporting"] == {
-        "cadence": "month", "latest_expected_period": expected, "overdue": True,
+        "cadence": "month",
+        "latest_expected_period": expected,
+        "overdue": True,
         "next_due": "2024-10-31",
     }
     listing = {m["slug"]: m for m in client.get("/measures.json").json()["measures"]}
     assert listing[count.slug]["overdue"] is True
     assert listing[count.slug]["latest"] == {
-        "period": "2024-08", "value": 1.0, "suppressed": False, "status": "target_pending",
+        "period": "2024-08",
+        "value": 1.0,
+        "suppressed": False,
+        "status": "target_pending",
     }
     index = BeautifulSoup(client.get("/measures/").content, "html.parser")
     row = next(r for r in index.select("tbody tr") if count.name in r.get_text())

@@ -3,6 +3,7 @@ the good rows load with the values an independent pandas parse gives."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -121,6 +122,10 @@ def test_bad_rows_are_quarantined_with_physical_lines_and_the_rest_load(
     log = load_log(con, "gunshot_alerts")
     assert log[["rows_read", "loaded", "updated", "quarantined"]].iloc[0].tolist() == [13, 4, 0, 9]
     assert log["status"].tolist() == ["loaded"]
+    # The load log names the file and its content hash (computed here independently) and times it.
+    assert Path(log["file"].iloc[0]) == path
+    assert log["sha256"].iloc[0] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert log["duration_s"].iloc[0] > 0
 
 
 def test_loaded_values_equal_an_independent_pandas_parse(
