@@ -30,3 +30,14 @@ def measure_chart(context, measure):
         "overdue_status": status_display(plan, "overdue") if due.overdue else None,
         "table_link": f"{measure.public_url}#measure-data" if measure.public_url else "",
     }
+
+
+@register.filter
+def category_name(value, measure):
+    """A breakdown category as the charts name it ("Fire Department" for ``fire``)."""
+    namer = getattr(measure, "_category_namer", None)
+    if namer is None:
+        from civicstat.dashboards.publishing import category_namer
+
+        namer = measure._category_namer = category_namer(measure)
+    return namer(value)

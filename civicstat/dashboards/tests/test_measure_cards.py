@@ -86,7 +86,7 @@ def test_a_measure_without_published_values_has_no_chart(client, measured):
     assert "No data has been published" in card.get_text()
 
 
-def test_department_breakdowns_are_named_in_the_chart(measured):
+def test_department_breakdowns_are_named_in_the_chart_and_card(client, measured):
     import datetime as dt
 
     from civicstat.core import testing as t
@@ -120,6 +120,9 @@ def test_department_breakdowns_are_named_in_the_chart(measured):
     assert {"Emergency Communications", police} <= cells
     assert "parks" in cells  # a code that names no department is shown as it is
     assert "emergency_communications" not in chart.summary
+    card = card_of(soup(client, measured["initiative"].url), measure)
+    terms = [dt_.get_text(strip=True) for dt_ in card.select(".measure-card__breakdown dt")]
+    assert terms == ["Emergency Communications", "parks", police]  # in the order of the codes
     # The published values keep the codes of the data (CSV, JSON).
     assert set(
         MeasureValue.objects.filter(measure=measure).values_list("breakdown", flat=True)
