@@ -149,14 +149,25 @@ def measure_list_json(request):
     records = []
     for summary in summarise(measures, plan):
         record = _measure_record(summary.measure, request)
-        latest = summary.latest or (summary.breakdown_values or [None])[0]
+        latest = summary.latest
         due = measure_page.due_state(summary.measure)
-        record["latest"] = (
-            {"period": latest.period_label, "value": None if latest.suppressed else latest.value,
-             "suppressed": latest.suppressed,
-             "status": summary.latest.status if summary.latest else None}
-            if latest else None
-        )
+        if latest is not None:
+            record["latest"] = {
+                "period": latest.period_label,
+                "value": None if latest.suppressed else latest.value,
+                "suppressed": latest.suppressed,
+                "status": latest.status,
+            }
+        elif summary.breakdown_values:  # published by category only
+            record["latest"] = {
+                "period": summary.breakdown_values[0].period_label,
+                "by_category": {
+                    v.breakdown: None if v.suppressed else v.value
+                    for v in summary.breakdown_values
+                },
+            }
+        else:
+            record["latest"] = None
         record["overdue"] = due.overdue
         record["next_due"] = due.next_due.isoformat() if due.next_due else None
         records.append(record)

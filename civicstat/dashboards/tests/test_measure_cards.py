@@ -123,6 +123,11 @@ def test_department_breakdowns_are_named_in_the_chart_and_card(client, measured)
     card = card_of(soup(client, measured["initiative"].url), measure)
     terms = [dt_.get_text(strip=True) for dt_ in card.select(".measure-card__breakdown dt")]
     assert terms == ["Emergency Communications", "parks", police]  # in the order of the codes
+    listing = {m["slug"]: m for m in client.get("/measures.json").json()["measures"]}
+    assert listing["vacancy"]["latest"] == {
+        "period": "2024 Q3",
+        "by_category": {"emergency_communications": 15.0, "parks": 3.0, "police": 8.0},
+    }
     # The published values keep the codes of the data (CSV, JSON).
     assert set(
         MeasureValue.objects.filter(measure=measure).values_list("breakdown", flat=True)
