@@ -13,6 +13,9 @@ measure spec can aggregate per-call or per-response values that carry their excl
 * ``call_eligibility``: one row per call with the civilian-response decision and the rule that
   decided it (civicstat.safety.diversion.decide, the rule set of
   ``CIVICSTAT_ELIGIBILITY_RULES`` or Durham's packaged one).
+* ``familiar_neighbor_bands``: one row per person, local calendar year and familiar-neighbor
+  band reached (5, 10, 20, 40 or more responses), without the person id
+  (civicstat.safety.familiar_neighbors.bands).
 * ``eligible_call_responders``: the eligible calls with who answered them (``heart``,
   ``co_response`` or ``police``), joined to the crisis responses by call id
   (civicstat.safety.diversion.answered_by).
@@ -77,3 +80,16 @@ def eligible_call_responders(resolve):
     # provenance, then never names a person column).
     decisions = decide(resolve("calls_for_service"), eligibility_rules())
     return answered_by(decisions, crisis.select("call_id", "program"))
+
+
+@register_derived(
+    "familiar_neighbor_bands",
+    bases=("crisis_responses",),
+    description="One row per person, local calendar year and familiar-neighbor band reached "
+    "(5, 10, 20, 40 or more responses), with no person id: counting rows counts people.",
+)
+def familiar_neighbor_bands(resolve):
+    from civicstat.dashboards.producers._safety_common import local_zone
+    from civicstat.safety.familiar_neighbors.bands import yearly_band_rows
+
+    return yearly_band_rows(resolve("crisis_responses"), tz=local_zone())
