@@ -41,10 +41,14 @@ browser:
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is still missing: the browser tests cannot run"; exit 1; }
 
+# The background worker runs beside the server (staff edits to events reach the warehouse, refreshes
+# started from the admin run) and stops with it.
 demo: install
 	$(CIVICSTAT) migrate --noinput
 	$(CIVICSTAT) demo
-	$(CIVICSTAT) runserver $(HOST):$(PORT)
+	@$(CIVICSTAT) db_worker --backend background --queue-name '*' & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(CIVICSTAT) runserver $(HOST):$(PORT)
 
 # The demo content without serving it (used by CI-style smoke checks).
 demo-data: install

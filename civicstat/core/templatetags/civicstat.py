@@ -35,3 +35,9 @@ def measure_value(value, measure):
 @register.inclusion_tag("includes/status_badge.html")
 def status_badge(status, prefix=""):
     return {"status": status, "prefix": prefix}
+
+
+@register.filter
+def basename(path) -> str:
+    """A file's name without the server's folders (provenance shows which file, not where)."""
+    return str(path or "").replace("\\", "/").rsplit("/", 1)[-1]
