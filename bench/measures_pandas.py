@@ -36,7 +36,7 @@ def _local_period(received_at: pd.Series, grain: str) -> pd.Series:
     if grain == "day":
         return local.dt.normalize()
     if grain == "week":
-        return local.dt.normalize() - pd.to_timedelta(local.dt.dayofweek, unit="D")
+        return local.dt.normalize() - pd.to_timedelta(local.dt.day_of_week, unit="D")
     return local.dt.to_period(_FREQ[grain]).dt.start_time
 
 

@@ -71,7 +71,7 @@ def _received(rng: np.random.Generator, n: int, year: int, params: CallsParams) 
     days = pd.date_range(dt.date(year, 1, 1), dt.date(year, 12, 31), freq="D")
     weights = (
         np.asarray(params.month_weights)[days.month - 1]
-        * np.asarray(params.weekday_weights)[days.weekday]
+        * np.asarray(params.weekday_weights)[days.day_of_week]
     )
     day = rng.choice(len(days), size=n, p=weights / weights.sum())
     hw = np.asarray(params.hour_weights)
