@@ -41,6 +41,7 @@ class MeasurePage:
     breakdowns: list[str] = field(default_factory=list)
     expected_period: str = ""
     loads: list[dict] = field(default_factory=list)
+    closed_on: dt.date | None = None
 
 
 def rule_text(measure: Measure) -> str:
@@ -83,6 +84,19 @@ class Due:
     next_due: dt.date | None
     overdue: bool
     expected: str  # label of the latest period whose value is due by today
+    closed_on: dt.date | None = None  # a computed series whose spec ends on this (past) day
+
+
+def series_end(measure: Measure) -> dt.date | None:
+    """The last day of a computed measure's series when its spec fixes one (``periods.end``): a
+    finished pilot, a historical year. Such a series expects no further values."""
+    if measure.kind != "computed" or not isinstance(measure.spec, dict):
+        return None
+    end = (measure.spec.get("periods") or {}).get("end")
+    try:
+        return dt.date.fromisoformat(str(end)) if end else None
+    except ValueError:
+        return None
 
 
 def due_state(measure: Measure, today: dt.date | None = None, *,
@@ -99,6 +113,9 @@ def due_state(measure: Measure, today: dt.date | None = None, *,
             .order_by("-period_end").values_list("period_end", flat=True).first()
         )
     expected = latest_expected_period(grain, day, measure.grace_days, fy)
+    closed = series_end(measure)
+    if closed is not None and closed < day:
+        return Due(next_due=None, overdue=False, expected=expected.label, closed_on=closed)
     return Due(
         next_due=next_due(latest_end, grain, measure.grace_days, fy) if latest_end else None,
         overdue=is_overdue(latest_end, grain, day, measure.grace_days, fy),
@@ -157,6 +174,7 @@ def build(measure: Measure, today: dt.date | None = None) -> MeasurePage:
         next_due=due.next_due,
         overdue=due.overdue,
         expected_period=due.expected,
+        closed_on=due.closed_on,
         exclusions=exclusions,
         breakdowns=breakdowns,
         loads=loads,

@@ -170,6 +170,7 @@ def measure_list_json(request):
             record["latest"] = None
         record["overdue"] = due.overdue
         record["next_due"] = due.next_due.isoformat() if due.next_due else None
+        record["series_ended"] = due.closed_on.isoformat() if due.closed_on else None
         records.append(record)
     return JsonResponse({"measures": records}, json_dumps_params={"indent": 1})
 
