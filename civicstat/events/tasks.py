@@ -32,7 +32,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from civicstat.events.errors import EventsError
-from civicstat.warehouse import connect
+from civicstat.warehouse import WarehouseBusyError, connect
 
 logger = logging.getLogger("civicstat.events")
 
@@ -67,7 +67,10 @@ def running_refresh():
 
 
 def is_lock_conflict(exc: BaseException) -> bool:
-    """DuckDB's "Could not set lock on file": another process has the warehouse open."""
+    """Another process has the warehouse open: the factory's WarehouseBusyError, or DuckDB's own
+    "Could not set lock on file"."""
+    if isinstance(exc, WarehouseBusyError):
+        return True
     return type(exc).__name__ == "IOException" and "lock" in str(exc).lower()
 
 
@@ -80,7 +83,8 @@ def try_export(url: str | None = None) -> dict | None:
         return None
     rows = record_rows()
     try:
-        con = connect(url or settings.CIVICSTAT_WAREHOUSE_URL)
+        # No waiting here: when busy, the caller re-queues or polls on its own schedule.
+        con = connect(url or settings.CIVICSTAT_WAREHOUSE_URL, lock_wait_s=0)
     except Exception as exc:
         if is_lock_conflict(exc):
             return None

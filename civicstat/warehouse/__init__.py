@@ -18,6 +18,7 @@ from civicstat.warehouse.errors import (
     UnknownNameError,
     UnreadableFileError,
     UnsupportedBackendError,
+    WarehouseBusyError,
     WarehouseError,
 )
 from civicstat.warehouse.ingest import ingest
@@ -54,6 +55,7 @@ __all__ = [
     "UnknownNameError",
     "UnreadableFileError",
     "UnsupportedBackendError",
+    "WarehouseBusyError",
     "WarehouseError",
     "check_mapping",
     "connect",

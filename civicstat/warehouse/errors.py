@@ -63,3 +63,7 @@ class SchemaMismatchError(WarehouseError):
 
 class UnsupportedBackendError(WarehouseError):
     """The operation needs a backend feature the connected Ibis backend does not offer."""
+
+
+class WarehouseBusyError(WarehouseError):
+    """Another process holds the DuckDB file (one writer at a time) and did not let go in time."""
