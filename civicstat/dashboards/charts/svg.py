@@ -114,6 +114,10 @@ def _sanitise(root: ET.Element, chart_id: str) -> None:
                 or child.tag.endswith("}desc")
             ):
                 parent.remove(child)
+    # vl-convert numbers gradients and clip paths with a counter that runs on across charts in
+    # one process, so the same chart would come out with other ids on every refresh. Ids are
+    # renamed in document order instead: the same chart always gives the same bytes.
+    ids = _stable_ids(root, chart_id)
     for element in root.iter():
         for name in list(element.attrib):
             local = name.rsplit("}", 1)[-1]
@@ -124,11 +128,23 @@ def _sanitise(root: ET.Element, chart_id: str) -> None:
             if aria or handler or external:
                 del element.attrib[name]
             elif name in _HREFS:
-                element.set(name, f"#{chart_id}-{value[1:]}")
+                element.set(name, "#" + ids.get(value[1:], f"{chart_id}-{value[1:]}"))
             elif local == "id":
-                element.set(name, f"{chart_id}-{value}")
+                element.set(name, ids[value])
             elif "url(#" in value:
-                element.set(name, _URL_REF.sub(lambda m: f"url(#{chart_id}-{m.group(1)})", value))
+                element.set(name, _URL_REF.sub(
+                    lambda m: f"url(#{ids.get(m.group(1), f'{chart_id}-{m.group(1)}')})", value))
+
+
+def _stable_ids(root: ET.Element, chart_id: str) -> dict[str, str]:
+    """Old id → ``{chart_id}-{kind}{n}``, ``kind`` the id's leading letters, ``n`` its order."""
+    found: dict[str, str] = {}
+    for element in root.iter():
+        old = element.get("id")
+        if old is not None and old not in found:
+            kind = re.match(r"[A-Za-z_-]*", old).group(0).rstrip("_-") or "id"
+            found[old] = f"{chart_id}-{kind}{len(found)}"
+    return found
 
 
 def _number(text: str) -> str:

@@ -149,10 +149,11 @@ def test_post_processing_strips_danger_and_prefixes_ids():
     assert root.get("onload") is None
     assert "alert" not in out and "example.org" not in out
     assert [t.text for t in root.iter(f"{SVG}title")] == ["T"]
-    assert root.find(f".//{SVG}clipPath").get("id") == "c1-clip1"
-    assert root.find(f".//{SVG}g").get("clip-path") == "url(#c1-clip1)"
+    # Ids are renamed in document order (kind + position), references follow them.
+    assert root.find(f".//{SVG}clipPath").get("id") == "c1-clip0"
+    assert root.find(f".//{SVG}g").get("clip-path") == "url(#c1-clip0)"
     uses = list(root.iter(f"{SVG}use"))
-    assert uses[0].get("{http://www.w3.org/1999/xlink}href") == "#c1-clip1"
+    assert uses[0].get("{http://www.w3.org/1999/xlink}href") == "#c1-clip0"
     assert uses[1].get("href") is None
 
 
@@ -219,3 +220,20 @@ def test_vega_locale_localises_axis_numbers():
     english = build_chart(frame, ChartOptions(title="x"), chart_id="en")
     assert "2.000" in texts(ET.fromstring(german.svg))
     assert "2,000" in texts(ET.fromstring(english.svg))
+
+
+def test_the_same_chart_renders_to_the_same_bytes_every_time():
+    from civicstat.dashboards.charts.svg import render_svg
+
+    """vl-convert's gradient counter runs on within a process; published SVG must not change
+    when the data has not (a continuous colour legend draws a gradient)."""
+    from civicstat.dashboards.analysis.build import heatmap_spec
+
+    rows = [{"h": str(h), "d": d, "n": h * (i + 1)} for h in range(3) for i, d in
+            enumerate(["Mon", "Tue"])]
+    spec = heatmap_spec(rows, x="h", y="d", value="n", x_order=["0", "1", "2"],
+                        y_order=["Mon", "Tue"], description="Counts", value_title="Calls")
+    first = render_svg(spec, chart_id="heat", title="T", description="D")
+    second = render_svg(spec, chart_id="heat", title="T", description="D")
+    assert "linearGradient" in first
+    assert first == second
