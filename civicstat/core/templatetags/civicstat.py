@@ -41,3 +41,21 @@ def status_badge(status, prefix=""):
 def basename(path) -> str:
     """A file's name without the server's folders (provenance shows which file, not where)."""
     return str(path or "").replace("\\", "/").rsplit("/", 1)[-1]
+
+
+@register.filter
+def unit_for(value, unit) -> str:
+    """The unit as it reads after ``value``: "1 event", "27 events". Units are stored in the
+    plural; for exactly one, a plain English plural loses its "s" (other languages keep the
+    stored text)."""
+    from django.utils.translation import get_language
+
+    text = str(unit or "")
+    try:
+        one = float(value) == 1
+    except (TypeError, ValueError):
+        one = False
+    english = (get_language() or "en").startswith("en")
+    if one and english and text.endswith("s") and not text.endswith(("ss", "us", "is")):
+        return text[:-1]
+    return text

@@ -61,3 +61,18 @@ def test_the_check_catches_bare_text():
     source = '{% blocktranslate %}Hi {{ x }}{% endblocktranslate %}<a title="Bare">'
     assert re.findall(r"[A-Za-z]+", visible_text(source)) == []
     assert ATTRIBUTES.search(source)
+
+
+def test_units_read_in_the_singular_for_one():
+    from django.utils import translation
+
+    from civicstat.core.templatetags.civicstat import unit_for
+
+    with translation.override("en"):
+        assert unit_for(1, "events") == "event"
+        assert unit_for(1.0, "responses") == "response"
+        assert unit_for(2, "events") == "events"
+        assert unit_for(1, "%") == "%"
+        assert unit_for(1, "business") == "business"
+    with translation.override("es"):
+        assert unit_for(1, "eventos") == "eventos"
