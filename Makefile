@@ -21,6 +21,7 @@ help:
 	@echo "make test    set up everything (Chromium and axe-core included) and run the whole suite"
 	@echo "make bench   run the benchmarks (time and peak memory against baselines)"
 	@echo "make lint    ruff check and format check"
+	@echo "make messages  refresh and compile the translation catalogues (Spanish: civicstat/locale/es)"
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,7 +74,11 @@ format: install
 	$(BIN)/ruff format civicstat bench
 	$(BIN)/ruff check --fix civicstat bench
 
+# Refresh the translation catalogues from the code and compile them (civicstat/locale/*/LC_MESSAGES;
+# the compiled .mo files are committed, so running the site never needs gettext).
 messages: install
+	@command -v xgettext >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gettext >/dev/null; }
 	cd civicstat && ../$(CIVICSTAT) makemessages --all --ignore "*/tests/*" && ../$(CIVICSTAT) compilemessages
 
 clean:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicstat.core.periods import name_of_period
 from civicstat.measures.engine import Grain, is_overdue, latest_expected_period, next_due
 from civicstat.measures.models import (
     Direction,
@@ -40,6 +41,7 @@ class MeasurePage:
     exclusions: list[tuple[str, int]] = field(default_factory=list)
     breakdowns: list[str] = field(default_factory=list)
     expected_period: str = ""
+    expected_name: str = ""
     loads: list[dict] = field(default_factory=list)
     closed_on: dt.date | None = None
 
@@ -84,6 +86,7 @@ class Due:
     next_due: dt.date | None
     overdue: bool
     expected: str  # label of the latest period whose value is due by today
+    expected_name: str = ""  # the same period as a resident reads it ("November 2026")
     closed_on: dt.date | None = None  # a computed series whose spec ends on this (past) day
 
 
@@ -115,11 +118,13 @@ def due_state(measure: Measure, today: dt.date | None = None, *,
     expected = latest_expected_period(grain, day, measure.grace_days, fy)
     closed = series_end(measure)
     if closed is not None and closed < day:
-        return Due(next_due=None, overdue=False, expected=expected.label, closed_on=closed)
+        return Due(next_due=None, overdue=False, expected=expected.label,
+                   expected_name=name_of_period(expected), closed_on=closed)
     return Due(
         next_due=next_due(latest_end, grain, measure.grace_days, fy) if latest_end else None,
         overdue=is_overdue(latest_end, grain, day, measure.grace_days, fy),
         expected=expected.label,
+        expected_name=name_of_period(expected),
     )
 
 
@@ -157,7 +162,7 @@ def build(measure: Measure, today: dt.date | None = None) -> MeasurePage:
     latest_end = max((v.period_end for v in values), default=None)
     fy = plan.fiscal_year_start_month if plan is not None else None
     due = due_state(measure, today, latest_end=latest_end, fy=fy, known=True)
-    status = status_display(plan, latest.status, latest.status_explanation) if latest else None
+    status = status_display(plan, latest.status, latest.status_text()) if latest else None
     exclusions = sorted((computation.exclusions or {}).items()) if computation else []
     breakdowns = sorted({v.breakdown for v in values if v.breakdown}, key=natural_key)
     loads = [_readable_load(load) for load in (computation.loads if computation else [])]
@@ -174,6 +179,7 @@ def build(measure: Measure, today: dt.date | None = None) -> MeasurePage:
         next_due=due.next_due,
         overdue=due.overdue,
         expected_period=due.expected,
+        expected_name=due.expected_name,
         closed_on=due.closed_on,
         exclusions=exclusions,
         breakdowns=breakdowns,

@@ -9,9 +9,7 @@ from django.template.base import Lexer, TokenType
 import civicstat
 
 TEMPLATE_ROOT = Path(civicstat.__file__).parent
-TEMPLATES = sorted(
-    p for p in TEMPLATE_ROOT.rglob("templates/**/*.html") if "/admin/" not in str(p)
-)
+TEMPLATES = sorted(p for p in TEMPLATE_ROOT.rglob("templates/**/*.html") if "/admin/" not in str(p))
 TRANSLATING_TAGS = ("translate", "trans ", "blocktranslate", "blocktrans")
 # Visible attributes that need translating too.
 ATTRIBUTES = re.compile(r'\b(aria-label|title|alt|placeholder)="([^"{]*[A-Za-z][^"{]*)"')
@@ -76,3 +74,75 @@ def test_units_read_in_the_singular_for_one():
         assert unit_for(1, "business") == "business"
     with translation.override("es"):
         assert unit_for(1, "eventos") == "eventos"
+
+
+# --- the Spanish catalogue -----------------------------------------------------------------------
+
+LOCALE = TEMPLATE_ROOT / "locale"
+
+
+def po_entries(path: Path) -> dict[tuple[str, str], list[str]]:
+    """(msgctxt, msgid) → msgstr forms, from a .po file (the subset of the format gettext writes:
+    quoted strings continued on following lines, plural forms, contexts; comments skipped)."""
+    entries: dict[tuple[str, str], list[str]] = {}
+    fields: dict[str, str] = {}
+    current = ""
+    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+        line = raw.strip()
+        if line.startswith("#"):
+            continue
+        if line.startswith('"'):
+            fields[current] += line[1:-1]
+            continue
+        if not line or line.startswith(("msgid ", "msgctxt ")) and "msgstr" in fields:
+            if fields.get("msgid"):
+                forms = [unescape(v) for k, v in sorted(fields.items()) if k.startswith("msgstr")]
+                entries[(unescape(fields.get("msgctxt", "")), unescape(fields["msgid"]))] = forms
+            fields = {}
+            if not line:
+                continue
+        current, _, rest = line.partition(" ")
+        fields[current] = rest.strip()[1:-1]
+    return entries
+
+
+def unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
+
+
+def test_spanish_catalogue_is_complete_and_compiled():
+    """Every message in the Spanish .po has a translation, and the committed .mo holds exactly
+    those translations (a .po edited without `make messages` fails here)."""
+    import gettext as pygettext
+
+    po = LOCALE / "es" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    entries = po_entries(po)
+    assert len(entries) > 1000
+    untranslated = [msgid for (_ctx, msgid), forms in entries.items() if not all(forms)]
+    assert untranslated == []
+    assert "#, fuzzy" not in po.read_text(encoding="utf-8")
+    with mo.open("rb") as fh:
+        catalogue = pygettext.GNUTranslations(fh)
+    stale = []
+    for (ctx, msgid), forms in entries.items():
+        got = catalogue.pgettext(ctx, msgid) if ctx else catalogue.gettext(msgid)
+        if len(forms) == 1 and got != forms[0]:
+            stale.append(msgid)
+    assert stale == [], f"django.mo is older than django.po: run `make messages` ({stale[:3]})"
+
+
+def test_the_public_site_speaks_spanish(client, db):
+    """With Spanish asked for, the site's own words are Spanish (plan content stays as written)."""
+    from django.utils import translation
+
+    response = client.get("/events/", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'lang="es"' in html
+    with translation.override("es"):
+        from django.utils.translation import gettext
+
+        skip = gettext("Skip to main content")
+    assert skip != "Skip to main content" and skip in html
+    assert "Skip to main content" not in html

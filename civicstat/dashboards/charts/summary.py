@@ -8,6 +8,8 @@ placeholders, so translators can reorder it.
 The summary says, in order (each when it applies):
 
 1. the trend of the primary series from its first to its latest value (or its only value);
+   then its peak and its low when either falls between the first and the latest period, which a
+   first-to-latest sentence alone would hide (a yearly event, a one-month spike);
 2. how the latest period compares with the target (and its status), or that there is none;
 3. which categories were highest and lowest in the latest period of the breakdown;
 4. how many values are suppressed to protect privacy.
@@ -42,6 +44,7 @@ def summarize(data: ChartData, options: ChartOptions) -> str:
             sentences.append(_single_with_target(primary, options, fmt))
         else:
             sentences.append(_trend(available, options, fmt))
+            sentences.extend(_extremes(available, options, fmt))
             sentences.append(_latest_against_target(primary, options, fmt))
     for sentence in (_breakdown_sentence(data, options, fmt), _suppressed_sentence(data, options)):
         if sentence:
@@ -108,6 +111,41 @@ def _trend(available: tuple[Point, ...], options: ChartOptions, fmt: Formatter) 
     if all(fmt.rounded(p.value) == a for p in available if p.value is not None):
         return _("%(title)s stayed at %(value)s from %(first_period)s to %(last_period)s.") % values
     return _("%(title)s was %(value)s in both %(first_period)s and %(last_period)s.") % values
+
+
+MAX_NAMED_PERIODS = 3
+
+
+def _extremes(available: tuple[Point, ...], options: ChartOptions, fmt: Formatter) -> list[str]:
+    """The highest and the lowest value (at the displayed precision), each only when it is not
+    already the first or the latest value the trend sentence gives; ties are all named, or
+    counted with the most recent named when there are more than three."""
+    _ = options.gettext
+    if len(available) < 3:
+        return []
+    rounded = [fmt.rounded(p.value) for p in available if p.value is not None]
+    high, low = max(rounded), min(rounded)
+    if high == low:
+        return []
+    ends = {rounded[0], rounded[-1]}
+    sentences = []
+    for extreme, message in (
+        (high, _("It peaked at %(value)s in %(periods)s.")),
+        (low, _("Its lowest was %(value)s in %(periods)s.")),
+    ):
+        if extreme in ends:
+            continue
+        periods = [p.period.name for p, r in zip(available, rounded, strict=True) if r == extreme]
+        if len(periods) <= MAX_NAMED_PERIODS:
+            named = _join(periods, options)
+        else:
+            named = options.ngettext(
+                "%(count)s period, most recently %(period)s",
+                "%(count)s periods, most recently %(period)s",
+                len(periods),
+            ) % {"count": len(periods), "period": periods[-1]}
+        sentences.append(message % {"value": fmt.value(extreme), "periods": named})
+    return sentences
 
 
 def _direction(options: ChartOptions) -> str:

@@ -53,8 +53,16 @@ def test_real_calls_chart_summary_and_table_agree_with_pandas(counts):
     latest = counts.iloc[-1]
     highest = " and ".join(sorted(latest[latest == latest.max()].index))
     lowest = " and ".join(sorted(latest[latest == latest.min()].index))
+    # The peak and the low are named when the first-to-latest sentence does not already give them.
+    extremes = ""
+    for value, phrase in ((totals.max(), "It peaked at"), (totals.min(), "Its lowest was")):
+        if value not in (first, last):
+            years = [str(y) for y in totals.index[totals == value]]
+            named = years[0] if len(years) == 1 else f"{', '.join(years[:-1])} and {years[-1]}"
+            extremes += f"{phrase} {value} in {named}. "
     assert chart.summary == (
-        f"Calls in beat C3 {verb} from {first} in 2018 to {last} in 2023. No target is set. "
+        f"Calls in beat C3 {verb} from {first} in 2018 to {last} in 2023. {extremes}"
+        "No target is set. "
         f"In 2023, {highest} had the highest value ({latest.max()}) and {lowest} the lowest "
         f"({latest.min()})."
     )

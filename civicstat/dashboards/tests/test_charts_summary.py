@@ -300,3 +300,22 @@ def test_kind_can_be_forced():
     data = chart_data(values_frame(monthly_rows([2, 9])), opts)
     assert resolve_kind(data, opts) is ChartKind.LINE
     assert alt_text(data, opts, ChartKind.LINE).startswith("Line chart of")
+
+
+def test_a_peak_between_the_first_and_latest_period_is_named():
+    """Joint events: 2 in June, 27 in October, 1 in November. "Fell from 2 to 1" alone would hide
+    October; the summary names the peak, every tie of it, and the low when it is inside too."""
+    text = summary(values_frame(monthly_rows([2, 4, 3, 5, 27, 1])))
+    assert text == (
+        "Joint Community Safety Events fell from 2 in June 2024 to 1 in November 2024. "
+        "It peaked at 27 in October 2024. No target is set."
+    )
+    ties = summary(values_frame(monthly_rows([2, 27, 1, 27, 0, 3])))
+    assert "It peaked at 27 in July 2024 and September 2024." in ties
+    assert "Its lowest was 0 in October 2024." in ties
+    many = summary(values_frame(monthly_rows([1, 9, 9, 2, 9, 9, 3, 4])))
+    assert "It peaked at 9 in 4 periods, most recently November 2024." in many
+    assert "peaked" not in summary(values_frame(monthly_rows([5, 5, 5])))
+    # Compared at the displayed precision: 11.34 and 11.26 are both 11.3, the ends' value.
+    close = summary(values_frame(monthly_rows([11.3, 11.34, 11.26, 11.3])), **MINUTES)
+    assert "peaked" not in close and "lowest" not in close

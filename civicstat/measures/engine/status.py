@@ -55,10 +55,35 @@ class StatusKey(StrEnum):
 
 @dataclass(frozen=True)
 class StatusResult:
+    """A status and why. ``message`` is an English sentence with ``%(name)s`` placeholders (the
+    msgid a web layer translates); ``params`` fills them, a value being text or a nested
+    ``{"message": ..., "params": ...}`` phrase; ``explanation`` is the English sentence."""
+
     key: StatusKey
-    explanation: str
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
     target: Target | None = None
     tolerance: float | None = None
+
+    @property
+    def explanation(self) -> str:
+        return render_message(self.message, self.params)
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for translation catalogues (makemessages reads this name)."""
+    return message
+
+
+def render_message(message: str, params: Mapping[str, Any], gettext=gettext_noop) -> str:
+    """``message`` (translated by ``gettext``) filled with ``params``; nested phrases first."""
+    filled = {
+        k: render_message(v["message"], v.get("params", {}), gettext)
+        if isinstance(v, Mapping)
+        else v
+        for k, v in params.items()
+    }
+    return gettext(message) % filled
 
 
 @dataclass(frozen=True)
@@ -169,22 +194,39 @@ def evaluate(
     unit, prec = rule.unit, rule.precision
     if rule.direction is Direction.INFORMATIONAL:
         return StatusResult(
-            StatusKey.NO_STATUS, "This measure is for information; it has no target."
+            StatusKey.NO_STATUS, gettext_noop("This measure is for information; it has no target.")
         )
     target = rule.target_for(period_label)
-    when = f" for {period_label}" if period_label else ""
+    period = {"period": period_label} if period_label else {}
     if target is None:
-        return StatusResult(StatusKey.TARGET_PENDING, f"No target has been set{when}.")
+        return StatusResult(
+            StatusKey.TARGET_PENDING,
+            gettext_noop("No target has been set for %(period)s.")
+            if period_label
+            else gettext_noop("No target has been set."),
+            period,
+        )
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return StatusResult(
             StatusKey.INSUFFICIENT_DATA,
-            f"There is no value{when} to compare with the target.",
+            gettext_noop("There is no value for %(period)s to compare with the target.")
+            if period_label
+            else gettext_noop("There is no value to compare with the target."),
+            period,
             target,
         )
     if n is not None and n < rule.min_n:
         return StatusResult(
             StatusKey.INSUFFICIENT_DATA,
-            f"The value{when} rests on {n} records; at least {rule.min_n} are needed for a status.",
+            gettext_noop(
+                "The value for %(period)s rests on %(n)s records; at least %(min_n)s are needed "
+                "for a status."
+            )
+            if period_label
+            else gettext_noop(
+                "The value rests on %(n)s records; at least %(min_n)s are needed for a status."
+            ),
+            {**period, "n": str(n), "min_n": str(rule.min_n)},
             target,
         )
     v = _dec(value, prec)
@@ -193,49 +235,102 @@ def evaluate(
         tol = _dec(rule.close_tol, None)
         return abs(t) * tol if rule.tol_mode is TolMode.RELATIVE else tol
 
-    def tol_text(tol: Decimal) -> str:
+    def tol_phrase(tol: Decimal) -> str | dict:
         if rule.tol_mode is TolMode.RELATIVE:
             pct = _dec(rule.close_tol, None) * 100
-            return f"{_fmt(tol, unit)} ({_fmt(pct, '')}% of the target)"
+            return {
+                "message": gettext_noop("%(amount)s (%(percent)s%% of the target)"),
+                "params": {"amount": _fmt(tol, unit), "percent": _fmt(pct, "")},
+            }
         return _fmt(tol, unit)
 
     if rule.direction is Direction.TARGET_RANGE:
         assert isinstance(target, tuple)
         lo, hi = _dec(target[0], prec), _dec(target[1], prec)
-        rng = f"the target range of {_fmt(lo, unit)} to {_fmt(hi, unit)}"
+        params: dict[str, Any] = {
+            "value": _fmt(v, unit),
+            "low": _fmt(lo, unit),
+            "high": _fmt(hi, unit),
+        }
         if lo <= v <= hi:
-            key, text = StatusKey.ON_TARGET, f"{_fmt(v, unit)} is within {rng}"
-            tol = None
+            message = gettext_noop("%(value)s is within the target range of %(low)s to %(high)s.")
+            return StatusResult(StatusKey.ON_TARGET, message, params, target, None)
+        bound = lo if v < lo else hi
+        tol = tol_for(bound)
+        params["tolerance"] = tol_phrase(tol)
+        below = v < lo
+        if abs(v - bound) <= tol:
+            key = StatusKey.CLOSE_TO_TARGET
+            message = (
+                gettext_noop(
+                    "%(value)s is below the target range of %(low)s to %(high)s but within "
+                    "%(tolerance)s of it."
+                )
+                if below
+                else gettext_noop(
+                    "%(value)s is above the target range of %(low)s to %(high)s but within "
+                    "%(tolerance)s of it."
+                )
+            )
         else:
-            bound = lo if v < lo else hi
-            tol = tol_for(bound)
-            side = "below" if v < lo else "above"
-            if abs(v - bound) <= tol:
-                key = StatusKey.CLOSE_TO_TARGET
-                text = f"{_fmt(v, unit)} is {side} {rng} but within {tol_text(tol)} of it"
-            else:
-                key = StatusKey.NEEDS_IMPROVEMENT
-                text = f"{_fmt(v, unit)} is {side} {rng} by more than {tol_text(tol)}"
-        return StatusResult(key, text + ".", target, None if tol is None else float(tol))
+            key = StatusKey.NEEDS_IMPROVEMENT
+            message = (
+                gettext_noop(
+                    "%(value)s is below the target range of %(low)s to %(high)s by more than "
+                    "%(tolerance)s."
+                )
+                if below
+                else gettext_noop(
+                    "%(value)s is above the target range of %(low)s to %(high)s by more than "
+                    "%(tolerance)s."
+                )
+            )
+        return StatusResult(key, message, params, target, float(tol))
 
     assert not isinstance(target, tuple)
     t = _dec(target, prec)
     tol = tol_for(t)
     higher = rule.direction is Direction.HIGHER_IS_BETTER
-    better = "higher is better" if higher else "lower is better"
     gap = (t - v) if higher else (v - t)  # how far on the wrong side
-    at = "at or above" if higher else "at or below"
-    wrong = "below" if higher else "above"
-    tt = f"the target of {_fmt(t, unit)}"
+    params = {"value": _fmt(v, unit), "target": _fmt(t, unit)}
     if gap <= 0:
-        key, text = StatusKey.ON_TARGET, f"{_fmt(v, unit)} is {at} {tt} ({better})"
+        key = StatusKey.ON_TARGET
+        message = (
+            gettext_noop("%(value)s is at or above the target of %(target)s (higher is better).")
+            if higher
+            else gettext_noop(
+                "%(value)s is at or below the target of %(target)s (lower is better)."
+            )
+        )
     elif gap <= tol:
         key = StatusKey.CLOSE_TO_TARGET
-        text = f"{_fmt(v, unit)} is {wrong} {tt}, within {tol_text(tol)} ({better})"
+        params["tolerance"] = tol_phrase(tol)
+        message = (
+            gettext_noop(
+                "%(value)s is below the target of %(target)s, within %(tolerance)s "
+                "(higher is better)."
+            )
+            if higher
+            else gettext_noop(
+                "%(value)s is above the target of %(target)s, within %(tolerance)s "
+                "(lower is better)."
+            )
+        )
     else:
         key = StatusKey.NEEDS_IMPROVEMENT
-        text = f"{_fmt(v, unit)} is {wrong} {tt} by more than {tol_text(tol)} ({better})"
-    return StatusResult(key, text + ".", target, float(tol))
+        params["tolerance"] = tol_phrase(tol)
+        message = (
+            gettext_noop(
+                "%(value)s is below the target of %(target)s by more than %(tolerance)s "
+                "(higher is better)."
+            )
+            if higher
+            else gettext_noop(
+                "%(value)s is above the target of %(target)s by more than %(tolerance)s "
+                "(lower is better)."
+            )
+        )
+    return StatusResult(key, message, params, target, float(tol))
 
 
 # --- cadence: when is a value due, and is it overdue? -------------------------------------

@@ -104,6 +104,13 @@ class MeasureValue(models.Model):
     target = models.FloatField(_("target"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=30, blank=True)
     status_explanation = models.CharField(_("status explanation"), max_length=400, blank=True)
+    status_message = models.CharField(
+        _("status message"),
+        max_length=400,
+        blank=True,
+        help_text=_("The explanation's sentence with placeholders, translated when shown."),
+    )
+    status_params = models.JSONField(_("status message values"), default=dict, blank=True)
     entered_by_name = models.CharField(_("entered by"), max_length=150, blank=True)
     entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
@@ -121,6 +128,21 @@ class MeasureValue(models.Model):
 
     def __str__(self):
         return f"{self.measure}: {self.period_label} {self.breakdown} = {self.value}"
+
+    def status_text(self) -> str:
+        """Why the value has its status, in the active language, the period named as residents
+        read it ("November 2026"); the stored English sentence when no message was recorded."""
+        if not self.status_message:
+            return self.status_explanation
+        from django.utils.translation import gettext
+
+        from civicstat.core.periods import name_of_period
+        from civicstat.measures.engine.status import render_message
+
+        params = dict(self.status_params or {})
+        if "period" in params:
+            params["period"] = name_of_period(self)
+        return render_message(self.status_message, params, gettext)
 
 
 class MeasureChart(models.Model):

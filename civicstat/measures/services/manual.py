@@ -78,6 +78,8 @@ def publish_manual_values(measure: Measure) -> list[MeasureValue]:
                 target=result.target if isinstance(result.target, int | float) else None,
                 status=result.key.value,
                 status_explanation=result.explanation,
+                status_message=result.message,
+                status_params=dict(result.params),
                 entered_by_name=entry.entered_by_name
                 or (entry.entered_by.get_full_name() if entry.entered_by else ""),
                 entered_at=entry.entered_at,

@@ -181,6 +181,8 @@ def _compute(measure, resolve, con, loads_cache, run_record, as_of) -> Computed:
                 target=result.target if isinstance(result.target, int | float) else None,
                 status=result.key.value,
                 status_explanation=result.explanation,
+                status_message=result.message,
+                status_params=dict(result.params),
             )
         )
     if cumulative:

@@ -74,7 +74,7 @@ def summarise(measures, plan) -> list[MeasureSummary]:
             breakdowns = sorted(
                 (v for v in rows if v.period_start == newest), key=lambda v: natural_key(v.breakdown)
             )
-        status = status_display(plan, latest.status, latest.status_explanation) if latest else None
+        status = status_display(plan, latest.status, latest.status_text()) if latest else None
         summaries.append(MeasureSummary(measure, latest, status, breakdowns))
     return summaries
 

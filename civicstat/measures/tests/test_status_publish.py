@@ -141,10 +141,14 @@ def test_overdue_reaches_the_page_and_the_json(client, measured):
     count = open_ended(measured["count"])
     refresh(as_of=measured["as_of"], run_sources=False)
     # The published values end in August 2024; today is later than that by far.
-    expected = due_state(count).expected
+    due = due_state(count)
+    expected = due.expected
     page = BeautifulSoup(client.get(f"/measures/{count.slug}/").content, "html.parser")
     notice = page.select_one(".measure-status .notice").get_text(" ", strip=True)
-    assert "Overdue" in notice and expected in notice
+    # The page names the month as residents read it ("October 2026"), the JSON by its label.
+    year, month = (int(part) for part in expected.split("-"))
+    assert due.expected_name == f"{dt.date(year, month, 1):%B %Y}"
+    assert "Overdue" in notice and due.expected_name in notice
     data = client.get(f"/measures/{count.slug}.json").json()
     assert data["reporting"] == {
         "cadence": "month",
@@ -163,3 +167,30 @@ def test_overdue_reaches_the_page_and_the_json(client, measured):
     index = BeautifulSoup(client.get("/measures/").content, "html.parser")
     row = next(r for r in index.select("tbody tr") if count.name in r.get_text())
     assert "Overdue" in row.get_text(" ", strip=True)
+
+
+def test_the_status_reads_in_the_residents_language(client, measured):
+    """The stored English explanation stays for the downloads; pages render the stored message in
+    the active language, with the period named as residents read it."""
+    from django.utils import translation
+
+    refresh(as_of=measured["as_of"], run_sources=False)
+    count = measured["count"]
+    june = MeasureValue.objects.get(measure=count, period_label="2024-06")
+    assert june.status_message == "No target has been set for %(period)s."
+    assert june.status_params == {"period": "2024-06"}
+    with translation.override("en"):
+        assert june.status_text() == "No target has been set for June 2024."
+    with translation.override("es"):
+        assert june.status_text() == "No se ha fijado un valor meta para junio de 2024."
+    english = BeautifulSoup(client.get(f"/measures/{count.slug}/").content, "html.parser")
+    status = english.select_one("#status-heading").find_parent("section").get_text(" ", strip=True)
+    assert "No target has been set for August 2024." in status
+    assert "August 2024" in english.select_one(".measure-card__period").get_text()
+    spanish = client.get(f"/measures/{count.slug}/", HTTP_ACCEPT_LANGUAGE="es")
+    page = BeautifulSoup(spanish.content, "html.parser")
+    assert page.html["lang"] == "es"
+    status = page.select_one("#status-heading").find_parent("section").get_text(" ", strip=True)
+    assert "No se ha fijado un valor meta para agosto de 2024." in status
+    assert page.select_one("#status-heading").get_text(strip=True) == "Valor y estado más recientes"
+    assert page.select_one(".measure-card__period").get_text(strip=True) == "agosto de 2024"

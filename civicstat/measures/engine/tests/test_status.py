@@ -170,3 +170,31 @@ def test_next_due():
     assert next_due(date(2023, 7, 1), Grain.MONTH, grace_days=30) == date(2023, 8, 31)
     assert next_due(date(2023, 7, 1), Grain.QUARTER) == date(2023, 10, 1)
     assert next_due(date(2023, 7, 1), Grain.FISCAL_YEAR, grace_days=90) == date(2024, 9, 29)
+
+
+def test_explanations_carry_their_message_for_translation():
+    """The English sentence is the message filled with its values; a translation function is
+    applied to the message and to nested phrases (the relative tolerance), not to the values."""
+    from civicstat.measures.engine.status import render_message
+
+    rule = StatusRule(HIGHER, target=100, close_tol=0.10, unit="calls")
+    result = evaluate(rule, 95, n=40)
+    assert result.message == (
+        "%(value)s is below the target of %(target)s, within %(tolerance)s (higher is better)."
+    )
+    assert result.explanation == render_message(result.message, result.params)
+    assert result.explanation == (
+        "95 calls is below the target of 100 calls, within 10 calls (10% of the target) "
+        "(higher is better)."
+    )
+    french = {
+        result.message: "%(value)s est sous la cible de %(target)s, à %(tolerance)s près.",
+        "%(amount)s (%(percent)s%% of the target)": "%(amount)s (%(percent)s %% de la cible)",
+    }
+    translated = render_message(result.message, result.params, gettext=french.get)
+    assert (
+        translated == "95 calls est sous la cible de 100 calls, à 10 calls (10 % de la cible) près."
+    )
+    pending = evaluate(StatusRule(HIGHER), 3, n=4, period_label="2026-11")
+    assert pending.params == {"period": "2026-11"}
+    assert "%(period)s" in pending.message
