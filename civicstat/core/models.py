@@ -91,8 +91,6 @@ class SiteSettings(BaseSiteSetting):
         return [line.strip() for line in self.credit.splitlines() if line.strip()]
 
 
-
-
 class HomePage(Page):
     """The site root: introduces the current plan and lists its goals."""
 

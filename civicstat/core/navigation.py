@@ -26,6 +26,7 @@ def navigation_for(request) -> list[NavItem]:
     items = [(goal.title, goal.url) for goal in plan.goals()]
     items.append((_("All initiatives"), plan.url + plan.reverse_subpage("initiatives")))
     path = request.path
+
     def current(url: str) -> str:
         if path == url:
             return "page"

@@ -38,7 +38,10 @@ def ensure_home_page():
         home.save_revision().publish()
         if site is None:
             Site.objects.create(
-                hostname="localhost", port=80, root_page=home, is_default_site=True,
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
                 site_name="Strategic Plan Dashboard",
             )
         else:

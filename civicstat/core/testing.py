@@ -59,7 +59,13 @@ def make_plan(slug="test-plan", title="Test Plan", archived=False):
     for kind, rows in (("initiative", INITIATIVE_STATUSES), ("measure", MEASURE_STATUSES)):
         for order, (key, label, colour, icon) in enumerate(rows):
             StatusOption.objects.create(
-                plan=plan, kind=kind, key=key, label=label, colour=colour, icon=icon, sort_order=order
+                plan=plan,
+                kind=kind,
+                key=key,
+                label=label,
+                colour=colour,
+                icon=icon,
+                sort_order=order,
             )
     return plan
 
@@ -75,13 +81,21 @@ def make_goal(plan, number="2", title="Create a Safer Community Together", **fie
 def make_objective(goal, number="2.1", title="Reduce Harm"):
     from civicstat.plans.models import ObjectivePage
 
-    objective = ObjectivePage(title=title, number=number, slug=f"objective-{number.replace('.', '-')}")
+    objective = ObjectivePage(
+        title=title, number=number, slug=f"objective-{number.replace('.', '-')}"
+    )
     goal.add_child(instance=objective)
     return publish(objective)
 
 
-def make_initiative(objective, number="2.11", title="Familiar neighbors", departments=(),
-                    status="in_progress", **fields):
+def make_initiative(
+    objective,
+    number="2.11",
+    title="Familiar neighbors",
+    departments=(),
+    status="in_progress",
+    **fields,
+):
     from civicstat.plans.models import InitiativePage
 
     plan = objective.get_parent().get_parent().specific
@@ -100,7 +114,10 @@ def make_initiative(objective, number="2.11", title="Familiar neighbors", depart
 def make_user(username: str, *, groups=(), superuser=False, password="pw"):
     User = get_user_model()
     user = User.objects.create_user(
-        username=username, password=password, is_staff=True, is_superuser=superuser,
+        username=username,
+        password=password,
+        is_staff=True,
+        is_superuser=superuser,
         first_name=username.title(),
     )
     user.groups.add(*groups)

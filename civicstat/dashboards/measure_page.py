@@ -102,9 +102,14 @@ def series_end(measure: Measure) -> dt.date | None:
         return None
 
 
-def due_state(measure: Measure, today: dt.date | None = None, *,
-              latest_end: dt.date | None = None, fy: int | None = None,
-              known: bool = False) -> Due:
+def due_state(
+    measure: Measure,
+    today: dt.date | None = None,
+    *,
+    latest_end: dt.date | None = None,
+    fy: int | None = None,
+    known: bool = False,
+) -> Due:
     """From the published values only. ``latest_end`` is the latest published period's exclusive
     end (looked up unless ``known``)."""
     grain = Grain(measure.cadence)
@@ -113,13 +118,20 @@ def due_state(measure: Measure, today: dt.date | None = None, *,
     if not known:
         latest_end = (
             MeasureValue.objects.filter(measure=measure)
-            .order_by("-period_end").values_list("period_end", flat=True).first()
+            .order_by("-period_end")
+            .values_list("period_end", flat=True)
+            .first()
         )
     expected = latest_expected_period(grain, day, measure.grace_days, fy)
     closed = series_end(measure)
     if closed is not None and closed < day:
-        return Due(next_due=None, overdue=False, expected=expected.label,
-                   expected_name=name_of_period(expected), closed_on=closed)
+        return Due(
+            next_due=None,
+            overdue=False,
+            expected=expected.label,
+            expected_name=name_of_period(expected),
+            closed_on=closed,
+        )
     return Due(
         next_due=next_due(latest_end, grain, measure.grace_days, fy) if latest_end else None,
         overdue=is_overdue(latest_end, grain, day, measure.grace_days, fy),

@@ -13,8 +13,16 @@ from civicstat.dashboards.charts import ChartOptions, StatusStyle, build_chart
 from civicstat.measures.models import Direction, Measure, MeasureChart, MeasureValue
 from civicstat.measures.services.rules import plan_of
 
-VALUE_COLUMNS = ["period_start", "period_end", "period_label", "breakdown", "value", "suppressed",
-                 "status", "target"]
+VALUE_COLUMNS = [
+    "period_start",
+    "period_end",
+    "period_label",
+    "breakdown",
+    "value",
+    "suppressed",
+    "status",
+    "target",
+]
 
 
 def chart_options(measure: Measure) -> ChartOptions:
@@ -28,7 +36,8 @@ def chart_options(measure: Measure) -> ChartOptions:
     target_range = (
         (measure.target_low, measure.target_high)
         if measure.direction == Direction.TARGET_RANGE
-        and measure.target_low is not None and measure.target_high is not None
+        and measure.target_low is not None
+        and measure.target_high is not None
         else None
     )
     return ChartOptions(

@@ -162,8 +162,7 @@ def measure_list_json(request):
             record["latest"] = {
                 "period": summary.breakdown_values[0].period_label,
                 "by_category": {
-                    v.breakdown: None if v.suppressed else v.value
-                    for v in summary.breakdown_values
+                    v.breakdown: None if v.suppressed else v.value for v in summary.breakdown_values
                 },
             }
         else:

@@ -51,8 +51,10 @@ def _calls_and_heart(out: Path, today: dt.date) -> list[RawFile]:
     from civicstat.demo.synthetic import cad_demo
 
     calls, crisis = cad_demo.write_demo_files(out)
-    return [RawFile("calls_for_service", calls, cad_demo.CALLS_MAPPING),
-            RawFile("crisis_responses", crisis, cad_demo.CRISIS_MAPPING)]
+    return [
+        RawFile("calls_for_service", calls, cad_demo.CALLS_MAPPING),
+        RawFile("crisis_responses", crisis, cad_demo.CRISIS_MAPPING),
+    ]
 
 
 def _gunshots(out: Path, today: dt.date) -> list[RawFile]:
@@ -96,7 +98,8 @@ def catalogues() -> list[Path]:
     """The measure catalogues the demo attaches to the Durham plan (every shipped one, plus the
     events app's)."""
     shipped = sorted(
-        Path(str(entry)) for entry in resources.files(CATALOGUES_PACKAGE).iterdir()
+        Path(str(entry))
+        for entry in resources.files(CATALOGUES_PACKAGE).iterdir()
         if entry.name.endswith(".yaml")
     )
     from civicstat.events.measures import MEASURES_FILE
@@ -120,8 +123,15 @@ def ingest_files(files: list[RawFile], stdout=None) -> None:
 
     for raw in files:
         out, err = io.StringIO(), io.StringIO()
-        code = run_ingest(settings.CIVICSTAT_WAREHOUSE_URL, raw.dataset, [raw.path],
-                          mapping_name=raw.mapping, stdout=out, stderr=err, progress=False)
+        code = run_ingest(
+            settings.CIVICSTAT_WAREHOUSE_URL,
+            raw.dataset,
+            [raw.path],
+            mapping_name=raw.mapping,
+            stdout=out,
+            stderr=err,
+            progress=False,
+        )
         if code != EXIT_OK:
             raise RuntimeError(f"ingest of {raw.path} into {raw.dataset} failed:\n{err.getvalue()}")
         _say(stdout, out.getvalue().strip())
@@ -147,8 +157,11 @@ def run(plan, stdout=None, today: dt.date | None = None, refresh: bool = True) -
 
         run_demo_rtm(stdout)  # before the refresh: the zone measure reads the zones it stores
         record = run_refresh(triggered_by="civicstat demo", as_of=today)
-        _say(stdout, f"Refresh {record.pk}: {record.measures_count} measures, "
-                     f"{record.values_count} values, {record.analyses_count} analyses published.")
+        _say(
+            stdout,
+            f"Refresh {record.pk}: {record.measures_count} measures, "
+            f"{record.values_count} values, {record.analyses_count} analyses published.",
+        )
         for skip in record.skipped:
             _say(stdout, f"  skipped {skip['producer']}: {skip['reason']}")
 

@@ -38,10 +38,21 @@ class Login:
 # (username, first name, last name, role description, group or None for superuser)
 DEMO_STAFF = (
     ("admin", "Avery", "Admin", "site administrator (everything)", None),
-    ("performance", "Pat", "Okafor", "performance office: approves and publishes", PERFORMANCE_OFFICE),
+    (
+        "performance",
+        "Pat",
+        "Okafor",
+        "performance office: approves and publishes",
+        PERFORMANCE_OFFICE,
+    ),
     ("police", "Dana", "Reyes", "Police Department staff: edits police initiatives", "police"),
-    ("safety", "Sam", "Lee", "Community Safety staff: edits community safety initiatives",
-     "community-safety"),
+    (
+        "safety",
+        "Sam",
+        "Lee",
+        "Community Safety staff: edits community safety initiatives",
+        "community-safety",
+    ),
 )
 
 

@@ -81,8 +81,13 @@ def load(path: str | Path) -> list[Entry]:
         measures.append(data)
         places = [p for p in PLACES if p in item]
         if len(places) != 1:
-            problems.append((f"measures[{i}]", f"say where the measure belongs with exactly one "
-                                               f"of {', '.join(PLACES)} (found {places or 'none'})"))
+            problems.append(
+                (
+                    f"measures[{i}]",
+                    f"say where the measure belongs with exactly one "
+                    f"of {', '.join(PLACES)} (found {places or 'none'})",
+                )
+            )
             continue
         entries.append(Entry(places[0], str(item[places[0]]).strip(), data))
     checker = _Checker(Department.objects.values_list("slug", flat=True))
@@ -153,21 +158,36 @@ def _attach_one(page, entry: Entry, order: int, user) -> Measure:
     measure.definition = d.get("definition") or ""
     measure.kind = d.get("kind") or MeasureKind.COMPUTED
     measure.spec = _json_ready(d.get("spec"))
-    defaults = {"unit": "", "value_format": "number", "decimals": 0, "cadence": "month",
-                "counts_people": False, "suppression_shape": "table", "grace_days": 30,
-                "direction": "higher_is_better", "target": None, "target_low": None,
-                "target_high": None, "tolerance": 0.10, "tolerance_mode": "relative",
-                "min_n": 1, "headline": False}
+    defaults = {
+        "unit": "",
+        "value_format": "number",
+        "decimals": 0,
+        "cadence": "month",
+        "counts_people": False,
+        "suppression_shape": "table",
+        "grace_days": 30,
+        "direction": "higher_is_better",
+        "target": None,
+        "target_low": None,
+        "target_high": None,
+        "tolerance": 0.10,
+        "tolerance_mode": "relative",
+        "min_n": 1,
+        "headline": False,
+    }
     for field, default in defaults.items():
         value = d.get(field)
         setattr(measure, field, default if value is None else value)
     measure.source_note = d.get("source") or ""
     if d.get("targets") is not None:
-        measure.period_targets = [MeasureTarget(period_start=_as_date(t["period_start"]), target=t["target"])
-                                  for t in d["targets"]]
+        measure.period_targets = [
+            MeasureTarget(period_start=_as_date(t["period_start"]), target=t["target"])
+            for t in d["targets"]
+        ]
     if d.get("annotations") is not None:
-        measure.annotations = [MeasureAnnotation(date=_as_date(a["date"]), label=a["label"])
-                               for a in d["annotations"]]
+        measure.annotations = [
+            MeasureAnnotation(date=_as_date(a["date"]), label=a["label"]) for a in d["annotations"]
+        ]
     measure.save()
     owners = d.get("departments")
     if owners:

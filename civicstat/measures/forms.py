@@ -43,7 +43,9 @@ class SpecYAMLField(forms.CharField):
 
         problems = spec_problems(value)
         if problems:
-            raise ValidationError([f"{path}: {message}" if path else message for path, message in problems])
+            raise ValidationError(
+                [f"{path}: {message}" if path else message for path, message in problems]
+            )
 
 
 class MeasureAdminForm(WagtailAdminModelForm):
@@ -54,8 +56,10 @@ class MeasureAdminForm(WagtailAdminModelForm):
             self.fields["spec"] = SpecYAMLField(
                 label=old.label,
                 required=False,
-                help_text=_("YAML: dataset, filter, aggregate, time_column, grain … "
-                            "(see docs/measures.md). Checked before it can be saved."),
+                help_text=_(
+                    "YAML: dataset, filter, aggregate, time_column, grain … "
+                    "(see docs/measures.md). Checked before it can be saved."
+                ),
             )
 
     def save(self, commit=True):

@@ -52,10 +52,18 @@ def setup_groups_and_workflow() -> Group:
     office, _ = Group.objects.get_or_create(name=PERFORMANCE_OFFICE)
     office.permissions.add(
         _perm("wagtailadmin", "access_admin"),
-        *[_perm("measures", codename) for codename in (
-            "add_measure", "change_measure", "delete_measure", "publish_measure",
-            "lock_measure", "unlock_measure", "edit_any_measure",
-        )],
+        *[
+            _perm("measures", codename)
+            for codename in (
+                "add_measure",
+                "change_measure",
+                "delete_measure",
+                "publish_measure",
+                "lock_measure",
+                "unlock_measure",
+                "edit_any_measure",
+            )
+        ],
         *[_perm("core", f"{action}_department") for action in ("add", "change")],
         *[_perm("plans", f"{action}_statusoption") for action in ("add", "change", "delete")],
     )
@@ -104,14 +112,16 @@ def sync_initiative_permissions(pages=None) -> None:
 
     change = _page_permission("change")
     department_groups = {
-        d.pk: d.staff_group for d in Department.objects.select_related("staff_group") if d.staff_group
+        d.pk: d.staff_group
+        for d in Department.objects.select_related("staff_group")
+        if d.staff_group
     }
-    if pages is None:
-        querysets = [InitiativePage.objects.all(), DataPage.objects.all()]
-    else:
-        querysets = [pages]
+    everything = [InitiativePage.objects.all(), DataPage.objects.all()]
+    querysets = everything if pages is None else [pages]
     for page in (p for qs in querysets for p in qs.prefetch_related("departments")):
-        wanted = {department_groups[d.pk] for d in page.departments.all() if d.pk in department_groups}
+        wanted = {
+            department_groups[d.pk] for d in page.departments.all() if d.pk in department_groups
+        }
         current = GroupPagePermission.objects.filter(
             page=page, permission=change, group__in=department_groups.values()
         )

@@ -91,9 +91,7 @@ def initiative_index(plan, request) -> dict:
     goals = {goal.pk: goal for goal in plan.goals()}
     goal_of = {}
     for page in rows:
-        goal_of[page.pk] = next(
-            (goals[g.pk] for g in page.get_ancestors() if g.pk in goals), None
-        )
+        goal_of[page.pk] = next((goals[g.pk] for g in page.get_ancestors() if g.pk in goals), None)
     return {
         "filter_form": form,
         "initiatives": [(page, goal_of[page.pk]) for page in rows],

@@ -12,7 +12,9 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-DATA_DIR = Path(os.environ.get("CIVICSTAT_TEST_DATA_DIR", tempfile.mkdtemp(prefix="civicstat-test-")))
+DATA_DIR = Path(
+    os.environ.get("CIVICSTAT_TEST_DATA_DIR", tempfile.mkdtemp(prefix="civicstat-test-"))
+)
 CIVICSTAT_WAREHOUSE_URL = f"duckdb://{DATA_DIR / 'warehouse.duckdb'}"
 MEDIA_ROOT = DATA_DIR / "media"
 STATIC_ROOT = DATA_DIR / "static"

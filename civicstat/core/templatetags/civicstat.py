@@ -15,7 +15,9 @@ def format_measure_value(value, measure) -> str:
         return "—"
     decimals = getattr(measure, "decimals", 0) or 0
     fmt = getattr(measure, "value_format", "number")
-    text = number_format(round(float(value), decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    text = number_format(
+        round(float(value), decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True
+    )
     if fmt == "percent":
         return f"{text}%"
     if fmt == "minutes":

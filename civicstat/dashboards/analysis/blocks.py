@@ -26,8 +26,13 @@ class Figure:
     kind = "figure"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "label": self.label, "value": self.value, "note": self.note,
-                "suppressed": self.suppressed}
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "value": self.value,
+            "note": self.note,
+            "suppressed": self.suppressed,
+        }
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,14 @@ class ChartBlock:
             raise AnalysisError(f"chart {self.chart_id!r} has an empty data table")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "chart_id": self.chart_id, "title": self.title, "svg": self.svg,
-                "summary": self.summary, "table": self.table.as_dict()}
+        return {
+            "kind": self.kind,
+            "chart_id": self.chart_id,
+            "title": self.title,
+            "svg": self.svg,
+            "summary": self.summary,
+            "table": self.table.as_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -85,8 +96,9 @@ def block_from_dict(raw: Mapping[str, Any]) -> Block:
     if kind == "table":
         return TableBlock(Table.from_dict(raw["table"]), raw.get("note", ""))
     if kind == "chart":
-        return ChartBlock(raw["chart_id"], raw["title"], raw["svg"], raw["summary"],
-                          Table.from_dict(raw["table"]))
+        return ChartBlock(
+            raw["chart_id"], raw["title"], raw["svg"], raw["summary"], Table.from_dict(raw["table"])
+        )
     if kind == "text":
         return TextBlock(raw["text"])
     raise AnalysisError(f"unknown block kind {kind!r}")
@@ -99,13 +111,17 @@ class Section:
     intro: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"heading": self.heading, "intro": self.intro,
-                "blocks": [b.as_dict() for b in self.blocks]}
+        return {
+            "heading": self.heading,
+            "intro": self.intro,
+            "blocks": [b.as_dict() for b in self.blocks],
+        }
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Section:
-        return cls(raw["heading"], tuple(block_from_dict(b) for b in raw["blocks"]),
-                   raw.get("intro", ""))
+        return cls(
+            raw["heading"], tuple(block_from_dict(b) for b in raw["blocks"]), raw.get("intro", "")
+        )
 
     @property
     def figures(self) -> list[Figure]:

@@ -132,8 +132,12 @@ def _sanitise(root: ET.Element, chart_id: str) -> None:
             elif local == "id":
                 element.set(name, ids[value])
             elif "url(#" in value:
-                element.set(name, _URL_REF.sub(
-                    lambda m: f"url(#{ids.get(m.group(1), f'{chart_id}-{m.group(1)}')})", value))
+                element.set(
+                    name,
+                    _URL_REF.sub(
+                        lambda m: f"url(#{ids.get(m.group(1), f'{chart_id}-{m.group(1)}')})", value
+                    ),
+                )
 
 
 def _stable_ids(root: ET.Element, chart_id: str) -> dict[str, str]:

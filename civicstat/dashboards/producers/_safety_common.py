@@ -79,12 +79,17 @@ class Window:
             return month_name(first)
         if first.year == last.year:
             return _("%(first)s to %(last)s") % {
-                "first": _(MONTHS[first.month - 1]), "last": month_name(last)}
+                "first": _(MONTHS[first.month - 1]),
+                "last": month_name(last),
+            }
         return _("%(first)s to %(last)s") % {"first": month_name(first), "last": month_name(last)}
 
     def parameters(self) -> dict[str, str]:
-        return {"window_start": self.start.isoformat(), "window_end": self.end.isoformat(),
-                "timezone": self.tz}
+        return {
+            "window_start": self.start.isoformat(),
+            "window_end": self.end.isoformat(),
+            "timezone": self.tz,
+        }
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -97,12 +102,19 @@ def month_name(day: dt.date) -> str:
 
 
 def month_short(day: dt.date) -> str:
-    return _("%(month)s %(year)s") % {"month": _(MONTH_ABBREVIATIONS[day.month - 1]),
-                                      "year": day.year}
+    return _("%(month)s %(year)s") % {
+        "month": _(MONTH_ABBREVIATIONS[day.month - 1]),
+        "year": day.year,
+    }
 
 
-def data_window(table: ir.Table, as_of: dt.date, column: str = "received_at",
-                months: int = WINDOW_MONTHS, tz: str = LOCAL_TIMEZONE) -> Window | None:
+def data_window(
+    table: ir.Table,
+    as_of: dt.date,
+    column: str = "received_at",
+    months: int = WINDOW_MONTHS,
+    tz: str = LOCAL_TIMEZONE,
+) -> Window | None:
     """The latest ``months`` whole local months with data that ended by ``as_of``; None when
     the table has no row up to ``as_of``. When the only data is in ``as_of``'s own month, that
     unfinished month closes the window."""
@@ -185,8 +197,10 @@ class Histogram:
             if k == len(self.counts) - 1:
                 out.append(_("%(low)s or more") % {"low": number(low)})
             else:
-                out.append(_("%(low)s to %(high)s") % {"low": number(low),
-                                                       "high": number(low + self.width)})
+                out.append(
+                    _("%(low)s to %(high)s")
+                    % {"low": number(low), "high": number(low + self.width)}
+                )
         return out
 
     @property
@@ -194,8 +208,9 @@ class Histogram:
         return self.labels[max(range(len(self.counts)), key=lambda k: self.counts[k])]
 
 
-def histograms(view: ir.Table, value: str, usable: ir.BooleanValue, width: float, top: float,
-               by: str) -> dict[str, Histogram]:
+def histograms(
+    view: ir.Table, value: str, usable: ir.BooleanValue, width: float, top: float, by: str
+) -> dict[str, Histogram]:
     """One histogram of ``value`` per ``by`` group, over the rows where ``usable`` holds (values
     are ≥ 0 there: negative intervals are excluded with a reason, never clipped)."""
     last = int(top // width)

@@ -54,6 +54,7 @@ PRIORITY_ORDER = ("P", "E", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
 
 def priority_order(values: Iterable) -> list[str]:
     """Priorities most urgent first: Durham's P, then numbers, then anything else by name."""
+
     def rank(value: str):
         return (PRIORITY_ORDER.index(value), "") if value in PRIORITY_ORDER else (99, value)
 
@@ -89,8 +90,9 @@ class StandardResult:
         if self.standard.applies_to.get("agency"):
             parts.append(", ".join(self.standard.applies_to["agency"]))
         if self.standard.applies_to.get("priority"):
-            parts.append(_("priority %(p)s") % {
-                "p": ", ".join(self.standard.applies_to["priority"])})
+            parts.append(
+                _("priority %(p)s") % {"p": ", ".join(self.standard.applies_to["priority"])}
+            )
         return "; ".join(parts) or _("all calls")
 
     def _format(self, value: float | None) -> str:
@@ -102,8 +104,10 @@ class StandardResult:
         s = self.standard
         if s.statistic == "mean":
             return _("average of %(t)s or less") % {"t": seconds_as_minutes(s.target)}
-        return _("%(share)s within %(limit)s") % {"share": percent(s.target, 0),
-                                                  "limit": seconds_as_minutes(s.threshold_seconds)}
+        return _("%(share)s within %(limit)s") % {
+            "share": percent(s.target, 0),
+            "limit": seconds_as_minutes(s.threshold_seconds),
+        }
 
     def met_text(self) -> str:
         if self.observed is None:
@@ -114,8 +118,14 @@ class StandardResult:
         label = self.standard.label
         if not self.standard.verified:
             label = _("%(label)s (not verified)") % {"label": label}
-        return [label, self._scope(), self._target(), self._format(self.observed),
-                self.met_text(), number(self.n_used) if self.n_used else NO_DATA]
+        return [
+            label,
+            self._scope(),
+            self._target(),
+            self._format(self.observed),
+            self.met_text(),
+            number(self.n_used) if self.n_used else NO_DATA,
+        ]
 
 
 def evaluate_standard(view, standard: Standard) -> StandardResult:
@@ -128,8 +138,11 @@ def evaluate_standard(view, standard: Standard) -> StandardResult:
     agencies = standard.applies_to.get("agency")
     if agencies:
         rows = rows.filter(rows.agency.lower().isin([a.lower() for a in agencies]))
-    thresholds = ({standard.segment: standard.threshold_seconds}
-                  if standard.threshold_seconds is not None else None)
+    thresholds = (
+        {standard.segment: standard.threshold_seconds}
+        if standard.threshold_seconds is not None
+        else None
+    )
     out = summary(rows, by=(), thresholds=thresholds)
     if out.empty or int(out["n_used"].iloc[0]) == 0:
         return StandardResult(standard, None, 0)

@@ -51,7 +51,9 @@ def _used_note(row: pd.Series, time: str) -> str:
     used = int(row[f"{time}_n_used"])
     excluded = int(row[f"{time}_n_excluded"])
     return _("%(used)s responses with a usable time; %(excluded)s left out") % {
-        "used": number(used), "excluded": number(excluded)}
+        "used": number(used),
+        "excluded": number(excluded),
+    }
 
 
 def time_figure(row: pd.Series, time: str, statistic: str = "mean") -> Figure:
@@ -77,7 +79,9 @@ def rate_figure(row: pd.Series, name: str, label: str | None = None) -> Figure:
         note = _("%(num)s of %(den)s referrals") % {"num": number(num), "den": number(den)}
     else:
         note = _("%(num)s of %(den)s in-person responses with this recorded") % {
-            "num": number(num), "den": number(den)}
+            "num": number(num),
+            "den": number(den),
+        }
     return Figure(label, percent(row[f"{name}_pct"]), note)
 
 
@@ -88,18 +92,26 @@ def responses_figure(row: pd.Series, label: str | None = None, note: str = "") -
 def times_table(row: pd.Series, caption: str):
     rows = []
     for time in TIMES:
-        rows.append([
-            str(TIME_LABELS[time]),
-            minutes(row[f"{time}_mean"]),
-            minutes(row[f"{time}_median"]),
-            minutes(row[f"{time}_p90"]),
-            count(row[f"{time}_n_used"]),
-            count(row[f"{time}_n_excluded"]),
-        ])
+        rows.append(
+            [
+                str(TIME_LABELS[time]),
+                minutes(row[f"{time}_mean"]),
+                minutes(row[f"{time}_median"]),
+                minutes(row[f"{time}_p90"]),
+                count(row[f"{time}_n_used"]),
+                count(row[f"{time}_n_excluded"]),
+            ]
+        )
     return table_block(
         caption,
-        [_("Time"), _("Average"), _("Median"), _("90th percentile"), _("Responses used"),
-         _("Left out")],
+        [
+            _("Time"),
+            _("Average"),
+            _("Median"),
+            _("90th percentile"),
+            _("Responses used"),
+            _("Left out"),
+        ],
         rows,
         note=_("The 90th percentile is withheld when fewer than 20 usable times back it."),
     )
@@ -108,31 +120,44 @@ def times_table(row: pd.Series, caption: str):
 def exclusions_table(row: pd.Series, caption: str):
     rows = []
     for time in TIMES:
-        rows.append([str(TIME_LABELS[time]),
-                     *(count(row[f"{time}_excluded_{why}"]) for why in EXCLUSION_REASONS),
-                     count(row[f"{time}_n_excluded"])])
+        rows.append(
+            [
+                str(TIME_LABELS[time]),
+                *(count(row[f"{time}_excluded_{why}"]) for why in EXCLUSION_REASONS),
+                count(row[f"{time}_n_excluded"]),
+            ]
+        )
     headers = [_("Time"), *(str(REASON_LABELS[why]) for why in EXCLUSION_REASONS), _("Total")]
     return table_block(caption, headers, rows)
 
 
-def histogram_chart(hist: Histogram | None, row: pd.Series, time: str, *, chart_id: str,
-                    who: str):
+def histogram_chart(hist: Histogram | None, row: pd.Series, time: str, *, chart_id: str, who: str):
     """A bar chart of the distribution of usable minutes, with its table and a summary."""
     if hist is None or hist.total == 0:
         return None
     title = _("%(time)s, %(who)s: how the responses were spread") % {
-        "time": TIME_LABELS[time], "who": who}
+        "time": TIME_LABELS[time],
+        "who": who,
+    }
     labels = hist.labels
-    data = table(title, [_("Minutes"), _("Responses")],
-                 [[label, number(n)] for label, n in zip(labels, hist.counts, strict=True)])
-    parts = [_("Of %(n)s responses with a usable time, half took %(median)s or less") % {
-        "n": number(hist.total), "median": minutes(row[f"{time}_median"])}]
+    data = table(
+        title,
+        [_("Minutes"), _("Responses")],
+        [[label, number(n)] for label, n in zip(labels, hist.counts, strict=True)],
+    )
+    parts = [
+        _("Of %(n)s responses with a usable time, half took %(median)s or less")
+        % {"n": number(hist.total), "median": minutes(row[f"{time}_median"])}
+    ]
     if not is_missing(row[f"{time}_p90"]):
         parts.append(_("nine in ten took %(p90)s or less") % {"p90": minutes(row[f"{time}_p90"])})
     best = max(range(len(hist.counts)), key=lambda k: hist.counts[k])
-    parts.append(_("the most common range was %(range)s minutes (%(n)s responses)") % {
-        "range": labels[best], "n": number(hist.counts[best])})
+    parts.append(
+        _("the most common range was %(range)s minutes (%(n)s responses)")
+        % {"range": labels[best], "n": number(hist.counts[best])}
+    )
     summary = "; ".join(parts) + "."
-    spec = bar_spec(labels, list(hist.counts), description=summary, x_title=_("Minutes"),
-                    y_title=_("Responses"))
+    spec = bar_spec(
+        labels, list(hist.counts), description=summary, x_title=_("Minutes"), y_title=_("Responses")
+    )
     return chart_block(spec, chart_id=chart_id, title=title, summary=summary, data_table=data)

@@ -61,8 +61,9 @@ RESPONDER_ORDER = ("heart", "co_response", "police")
 def diversion(ctx: AnalysisContext) -> list[Analysis]:
     calls = ctx.resolve("calls_for_service")
     crisis = ctx.resolve("crisis_responses")
-    return [build(calls, crisis, data_window(calls, ctx.as_of, tz=local_zone()),
-                  eligibility_rules())]
+    return [
+        build(calls, crisis, data_window(calls, ctx.as_of, tz=local_zone()), eligibility_rules())
+    ]
 
 
 DECISION_LABELS = {
@@ -84,13 +85,23 @@ def _decision_label(ruleset: EligibilityRuleSet, decided_by: str) -> str:
     return _sentence(ruleset.reason(decided_by))
 
 
-def build(calls, crisis, window: Window | None,
-          ruleset: EligibilityRuleSet | None = None) -> Analysis:
+def build(
+    calls, crisis, window: Window | None, ruleset: EligibilityRuleSet | None = None
+) -> Analysis:
     ruleset = ruleset or EligibilityRuleSet.durham()
     title = _("Which 911 calls a civilian team could take")
     if window is None:
-        return Analysis(KEY, title, (Section(_("Eligible calls"), (
-            TextBlock(_("No calls for service have been loaded yet.")),)),), datasets=DATASETS)
+        return Analysis(
+            KEY,
+            title,
+            (
+                Section(
+                    _("Eligible calls"),
+                    (TextBlock(_("No calls for service have been loaded yet.")),),
+                ),
+            ),
+            datasets=DATASETS,
+        )
     rows = _call_rows(window.filter(calls), ruleset)
     decisions = ibis.memtable(decide(rows, ruleset).to_pyarrow())
     counts = decision_counts(decisions).to_pandas()
@@ -114,20 +125,41 @@ def build(calls, crisis, window: Window | None,
         "care, the highest priority); a call no rule excludes is eligible. A call is counted as "
         "answered by HEART or co-response when a response of that program is linked to it by "
         "call number, and as left to police otherwise. Months, hours and weekdays are local "
-        "time. Exclusion flags a source does not record never exclude a call.")
-    parameters = {**window.parameters(), "ruleset": ruleset.name,
-                  "ruleset_version": ruleset.version,
-                  "eligible_call_types": list(ruleset.eligible_call_types),
-                  "exclusions": [e.name for e in ruleset.exclusions if e.enabled]}
-    return Analysis(KEY, title, tuple(sections), method=method, datasets=DATASETS,
-                    parameters=parameters, period_label=window.label)
+        "time. Exclusion flags a source does not record never exclude a call."
+    )
+    parameters = {
+        **window.parameters(),
+        "ruleset": ruleset.name,
+        "ruleset_version": ruleset.version,
+        "eligible_call_types": list(ruleset.eligible_call_types),
+        "exclusions": [e.name for e in ruleset.exclusions if e.enabled],
+    }
+    return Analysis(
+        KEY,
+        title,
+        tuple(sections),
+        method=method,
+        datasets=DATASETS,
+        parameters=parameters,
+        period_label=window.label,
+    )
 
 
 def _call_rows(calls, ruleset: EligibilityRuleSet):
     """The columns the decisions read, for the calls in the window, kept in memory: the rule
     set and the what-ifs decide the same calls several times."""
-    wanted = {"call_id", "received_at", ruleset.call_type_column, "priority", "district", "beat",
-              "source", "self_initiated", "cancelled", *(e.column for e in ruleset.exclusions)}
+    wanted = {
+        "call_id",
+        "received_at",
+        ruleset.call_type_column,
+        "priority",
+        "district",
+        "beat",
+        "source",
+        "self_initiated",
+        "cancelled",
+        *(e.column for e in ruleset.exclusions),
+    }
     return ibis.memtable(calls.select(*[c for c in calls.columns if c in wanted]).to_pyarrow())
 
 
@@ -135,66 +167,115 @@ def _headline(total: int, eligible: int, answered: pd.Series) -> Section:
     def share_figure(label: str, who: str) -> Figure:
         n = int(answered.get(who, 0))
         value = share_of(n, eligible)
-        return Figure(label, percent(value, 1),
-                      _("%(n)s of %(total)s eligible calls") % {"n": number(n),
-                                                              "total": number(eligible)})
+        return Figure(
+            label,
+            percent(value, 1),
+            _("%(n)s of %(total)s eligible calls") % {"n": number(n), "total": number(eligible)},
+        )
 
-    return Section(_("Eligible calls"), (
-        figure(_("Calls decided"), total, note=_("every call received in the period")),
-        figure(_("Eligible for a civilian response"), eligible,
-               note=_("%(share)s of all calls") % {"share": percent(share_of(eligible, total),
-                                                                      1)}),
-        share_figure(_("Answered by HEART"), "heart"),
-        share_figure(_("Answered by co-response"), "co_response"),
-        share_figure(_("Left to police"), "police"),
-    ))
+    return Section(
+        _("Eligible calls"),
+        (
+            figure(_("Calls decided"), total, note=_("every call received in the period")),
+            figure(
+                _("Eligible for a civilian response"),
+                eligible,
+                note=_("%(share)s of all calls") % {"share": percent(share_of(eligible, total), 1)},
+            ),
+            share_figure(_("Answered by HEART"), "heart"),
+            share_figure(_("Answered by co-response"), "co_response"),
+            share_figure(_("Left to police"), "police"),
+        ),
+    )
 
 
 def _decisions(ruleset: EligibilityRuleSet, counts: pd.DataFrame) -> Section:
     by_rule = dict(zip(counts["decided_by"], counts["calls"], strict=True))
-    rows = [[_decision_label(ruleset, name), _("Yes") if name == ELIGIBLE else _("No"),
-             number(int(by_rule.get(name, 0)))] for name in ruleset.decisions]
-    return Section(_("How each call was decided"), (
-        table_block(_("Calls by the rule that decided them"),
-                    [_("Deciding rule"), _("Eligible"), _("Calls")], rows,
-                    numeric=(False, False, True),
-                    note=_("Rules are tested in the order shown; the first that applies "
-                           "decides.")),
-    ), _("The rules are data: the list of eligible call types and each exclusion can be changed "
-         "without code."))
+    rows = [
+        [
+            _decision_label(ruleset, name),
+            _("Yes") if name == ELIGIBLE else _("No"),
+            number(int(by_rule.get(name, 0))),
+        ]
+        for name in ruleset.decisions
+    ]
+    return Section(
+        _("How each call was decided"),
+        (
+            table_block(
+                _("Calls by the rule that decided them"),
+                [_("Deciding rule"), _("Eligible"), _("Calls")],
+                rows,
+                numeric=(False, False, True),
+                note=_("Rules are tested in the order shown; the first that applies decides."),
+            ),
+        ),
+        _(
+            "The rules are data: the list of eligible call types and each exclusion can be changed "
+            "without code."
+        ),
+    )
 
 
 def _monthly(months: pd.DataFrame, shares: pd.DataFrame) -> Section:
     labels = [month_short(m) for m in months["month"]]
-    pivot = shares.pivot_table(index="month", columns="answered_by", values="calls",
-                               aggfunc="sum", fill_value=0)
+    pivot = shares.pivot_table(
+        index="month", columns="answered_by", values="calls", aggfunc="sum", fill_value=0
+    )
     rows, heart_share = [], []
     for month, label in zip(months["month"], labels, strict=True):
         eligible = int(months.loc[months["month"] == month, "eligible_calls"].iloc[0])
-        got = {who: int(pivot.loc[month, who]) if month in pivot.index and who in pivot.columns
-               else 0 for who in RESPONDER_ORDER}
+        got = {
+            who: int(pivot.loc[month, who]) if month in pivot.index and who in pivot.columns else 0
+            for who in RESPONDER_ORDER
+        }
         share = share_of(got["heart"], eligible)
         heart_share.append(share)
-        rows.append([label, number(eligible), *(number(got[w]) for w in RESPONDER_ORDER),
-                     percent(share, 1)])
+        rows.append(
+            [label, number(eligible), *(number(got[w]) for w in RESPONDER_ORDER), percent(share, 1)]
+        )
     caption = _("Eligible calls per month and who answered them")
-    data = table(caption, [_("Month"), _("Eligible calls"), _("HEART"), _("Co-response"),
-                           _("Police"), _("Share answered by HEART")], rows)
+    data = table(
+        caption,
+        [
+            _("Month"),
+            _("Eligible calls"),
+            _("HEART"),
+            _("Co-response"),
+            _("Police"),
+            _("Share answered by HEART"),
+        ],
+        rows,
+    )
     values = [int(v) for v in months["eligible_calls"]]
     busiest = max(range(len(values)), key=lambda i: values[i]) if values else 0
-    summary = _(
-        "Between %(low)s and %(high)s calls a month could have gone to a civilian team; the most "
-        "came in %(month)s. HEART answered between %(share_low)s and %(share_high)s of them.") % {
-        "low": number(min(values)), "high": number(max(values)), "month": labels[busiest],
-        "share_low": percent(min(s for s in heart_share if s is not None), 1),
-        "share_high": percent(max(s for s in heart_share if s is not None), 1),
-    } if values and any(s is not None for s in heart_share) else _("No eligible calls.")
+    summary = (
+        _(
+            "Between %(low)s and %(high)s calls a month could have gone to a civilian team; the most "
+            "came in %(month)s. HEART answered between %(share_low)s and %(share_high)s of them."
+        )
+        % {
+            "low": number(min(values)),
+            "high": number(max(values)),
+            "month": labels[busiest],
+            "share_low": percent(min(s for s in heart_share if s is not None), 1),
+            "share_high": percent(max(s for s in heart_share if s is not None), 1),
+        }
+        if values and any(s is not None for s in heart_share)
+        else _("No eligible calls.")
+    )
     blocks: list = []
     if rows:
         spec = bar_spec(labels, values, description=summary, y_title=_("Eligible calls"))
-        blocks.append(chart_block(spec, chart_id="diversion-eligible-per-month",
-                                  title=_("Eligible calls per month"), summary=summary,
-                                  data_table=data))
+        blocks.append(
+            chart_block(
+                spec,
+                chart_id="diversion-eligible-per-month",
+                title=_("Eligible calls per month"),
+                summary=summary,
+                data_table=data,
+            )
+        )
     else:
         blocks.append(TextBlock(summary))
     return Section(_("Eligible calls month by month"), tuple(blocks))
@@ -208,16 +289,31 @@ def _what_if(calls, ruleset: EligibilityRuleSet) -> Section:
         if rule.enabled:
             results.append((rule, what_if(calls, ruleset, ruleset.without_exclusion(rule.name))))
     if not results:
-        return Section(_("What if a rule changed"), (TextBlock(_("The rule set has no "
-                                                                 "exclusions to drop.")),))
-    rows = [[_("Without: %(reason)s") % {"reason": rule.reason}, number(r.eligible_a),
-             number(r.eligible_b), f"{r.change:+,}",
-             _("yes") if rule.verified else _("not verified")] for rule, r in results]
+        return Section(
+            _("What if a rule changed"), (TextBlock(_("The rule set has no exclusions to drop.")),)
+        )
+    rows = [
+        [
+            _("Without: %(reason)s") % {"reason": rule.reason},
+            number(r.eligible_a),
+            number(r.eligible_b),
+            f"{r.change:+,}",
+            _("yes") if rule.verified else _("not verified"),
+        ]
+        for rule, r in results
+    ]
     overview = table_block(
         _("Eligible calls if one exclusion were dropped"),
-        [_("Rule set"), _("Eligible now"), _("Eligible then"), _("Change"),
-         _("Exclusion documented by Durham")], rows,
-        numeric=(False, True, True, True, False))
+        [
+            _("Rule set"),
+            _("Eligible now"),
+            _("Eligible then"),
+            _("Change"),
+            _("Exclusion documented by Durham"),
+        ],
+        rows,
+        numeric=(False, True, True, True, False),
+    )
     rule, biggest = max(results, key=lambda item: item[1].change)
     other = ruleset.without_exclusion(rule.name)
     now = decision_counts(decide(calls, ruleset)).to_pandas()
@@ -227,18 +323,40 @@ def _what_if(calls, ruleset: EligibilityRuleSet) -> Section:
     detail = table_block(
         _("Calls by deciding rule, now and without “%(reason)s”") % {"reason": rule.reason},
         [_("Deciding rule"), _("Now"), _("Without the exclusion")],
-        [[_decision_label(ruleset, name), number(int(a.get(name, 0))),
-          number(int(b.get(name, 0)))] for name in ruleset.decisions],
+        [
+            [
+                _decision_label(ruleset, name),
+                number(int(a.get(name, 0))),
+                number(int(b.get(name, 0))),
+            ]
+            for name in ruleset.decisions
+        ],
     )
     by_type = biggest.by_call_type
     changed = by_type[by_type["change"] != 0]
-    type_rows = [[str(r.call_type), number(int(r.eligible_a)), number(int(r.eligible_b)),
-                  f"{int(r.change):+,}"] for r in changed.itertuples()]
+    type_rows = [
+        [
+            str(r.call_type),
+            number(int(r.eligible_a)),
+            number(int(r.eligible_b)),
+            f"{int(r.change):+,}",
+        ]
+        for r in changed.itertuples()
+    ]
     blocks = [overview, detail]
     if type_rows:
-        blocks.append(table_block(
-            _("Call types that change without “%(reason)s”") % {"reason": rule.reason},
-            [_("Call type"), _("Eligible now"), _("Eligible then"), _("Change")], type_rows))
-    return Section(_("What if a rule changed"), tuple(blocks), _(
-        "The same calls decided again with one exclusion switched off, to show what each rule "
-        "keeps from a civilian team."))
+        blocks.append(
+            table_block(
+                _("Call types that change without “%(reason)s”") % {"reason": rule.reason},
+                [_("Call type"), _("Eligible now"), _("Eligible then"), _("Change")],
+                type_rows,
+            )
+        )
+    return Section(
+        _("What if a rule changed"),
+        tuple(blocks),
+        _(
+            "The same calls decided again with one exclusion switched off, to show what each rule "
+            "keeps from a civilian team."
+        ),
+    )

@@ -97,16 +97,22 @@ def build(crisis, window: Window | None, rules: CrisisTimeRules | None = None) -
     responding = program_summary(rows, rules, programs=RESPONDING).set_index("program")
     view = responses(rows, rules)
     hists = {
-        time: histograms(view, f"minutes_{time}", view[f"{time}_excluded_reason"].isnull(),
-                         width, top, "program")
+        time: histograms(
+            view, f"minutes_{time}", view[f"{time}_excluded_reason"].isnull(), width, top, "program"
+        )
         for time, (width, top) in BINS.items()
     }
     context = _Context(window, rules, per_program, hists)
     out = [_all_programs(context, responding.loc[ALL_PROGRAMS])]
     for program in PROGRAMS:
         if program not in per_program.index:
-            out.append(_empty(program, _("No responses were recorded in %(period)s.") % {
-                "period": window.label}, window))
+            out.append(
+                _empty(
+                    program,
+                    _("No responses were recorded in %(period)s.") % {"period": window.label},
+                    window,
+                )
+            )
         elif program == CARE:
             out.append(_care_navigation(context))
         else:
@@ -123,11 +129,14 @@ class _Context:
 
     def parameters(self) -> dict:
         rules = self.rules
-        return {**self.window.parameters(), "to_scene_start": rules.to_scene_start,
-                "to_scene_cap_minutes": rules.to_scene_cap_minutes,
-                "on_scene_cap_minutes": rules.on_scene_cap_minutes,
-                "total_cap_minutes": rules.total_cap_minutes,
-                "percentile_method": PERCENTILE_METHOD}
+        return {
+            **self.window.parameters(),
+            "to_scene_start": rules.to_scene_start,
+            "to_scene_cap_minutes": rules.to_scene_cap_minutes,
+            "on_scene_cap_minutes": rules.on_scene_cap_minutes,
+            "total_cap_minutes": rules.total_cap_minutes,
+            "percentile_method": PERCENTILE_METHOD,
+        }
 
 
 def _method(rules: CrisisTimeRules) -> str:
@@ -143,18 +152,23 @@ def _method(rules: CrisisTimeRules) -> str:
         "withheld when fewer than 20 times back it. Transport, police backup and EMS support "
         "are shares of the in-person responses where the flag was recorded; the follow-up rate "
         "is the share of referrals to care navigation followed up within 48 hours."
-    ) % {"start": _("dispatch") if rules.to_scene_start == "dispatched_at" else
-         rules.to_scene_start.removesuffix("_at").replace("_", " "),
-         "cap_to": _cap(rules.to_scene_cap_minutes), "cap_on": _cap(rules.on_scene_cap_minutes),
-         "cap_total": _cap(rules.total_cap_minutes)}
+    ) % {
+        "start": _("dispatch")
+        if rules.to_scene_start == "dispatched_at"
+        else rules.to_scene_start.removesuffix("_at").replace("_", " "),
+        "cap_to": _cap(rules.to_scene_cap_minutes),
+        "cap_on": _cap(rules.on_scene_cap_minutes),
+        "cap_total": _cap(rules.total_cap_minutes),
+    }
 
 
 def _cap(minutes_cap: float | None) -> str:
     return _("no cap") if minutes_cap is None else number(minutes_cap)
 
 
-def _headline(row: pd.Series, responses_label: str | None = None,
-              responses_note: str = "") -> tuple:
+def _headline(
+    row: pd.Series, responses_label: str | None = None, responses_note: str = ""
+) -> tuple:
     return (
         responses_figure(row, responses_label, responses_note),
         time_figure(row, "to_scene"),
@@ -179,21 +193,33 @@ def _time_sections(ctx: _Context, row: pd.Series, hist_key, slug: str, who: str)
     intro = _(
         "Response times are skewed: a few long responses pull the average up, so the median "
         "(half of the responses took this long or less) and the 90th percentile (nine in ten) "
-        "describe a typical and a slow response better.")
+        "describe a typical and a slow response better."
+    )
     return [
-        Section(_("Response times"), (
-            time_figure(row, "to_scene", "median"),
-            time_figure(row, "to_scene", "p90"),
-            time_figure(row, "on_scene", "median"),
-            time_figure(row, "on_scene", "p90"),
-            times_table(row, _("Response times, %(who)s") % {"who": who}),
-            *charts,
-        ), intro),
-        Section(_("What was left out of the times"), (
-            exclusions_table(row, _("Responses left out of each time, by reason, %(who)s") % {
-                "who": who}),
-        ), _("A response is left out of a time only, never dropped: it still counts as a "
-             "response and in the other times it supports.")),
+        Section(
+            _("Response times"),
+            (
+                time_figure(row, "to_scene", "median"),
+                time_figure(row, "to_scene", "p90"),
+                time_figure(row, "on_scene", "median"),
+                time_figure(row, "on_scene", "p90"),
+                times_table(row, _("Response times, %(who)s") % {"who": who}),
+                *charts,
+            ),
+            intro,
+        ),
+        Section(
+            _("What was left out of the times"),
+            (
+                exclusions_table(
+                    row, _("Responses left out of each time, by reason, %(who)s") % {"who": who}
+                ),
+            ),
+            _(
+                "A response is left out of a time only, never dropped: it still counts as a "
+                "response and in the other times it supports."
+            ),
+        ),
     ]
 
 
@@ -205,9 +231,15 @@ def _follow_up(ctx: _Context, program: str | None = None):
 
 
 def _analysis(ctx: _Context, program: str, sections: list) -> Analysis:
-    return Analysis(key=key(program), title=str(TITLES[program]), sections=tuple(sections),
-                    method=_method(ctx.rules), datasets=(DATASET,),
-                    parameters=ctx.parameters(), period_label=ctx.window.label)
+    return Analysis(
+        key=key(program),
+        title=str(TITLES[program]),
+        sections=tuple(sections),
+        method=_method(ctx.rules),
+        datasets=(DATASET,),
+        parameters=ctx.parameters(),
+        period_label=ctx.window.label,
+    )
 
 
 def _program(ctx: _Context, program: str) -> Analysis:
@@ -215,29 +247,55 @@ def _program(ctx: _Context, program: str) -> Analysis:
     who = str(TITLES[program])
     follow = _follow_up(ctx, program)
     if program == DIVERSION or int(row["in_person_responses"]) == 0:
-        head = [responses_figure(row, _("Calls handled by phone") if program == DIVERSION
-                                 else None)]
+        head = [
+            responses_figure(row, _("Calls handled by phone") if program == DIVERSION else None)
+        ]
         if follow is not None:
             head.append(follow)
-        return _analysis(ctx, program, [Section(_("Headline figures"), (
-            *head,
-            TextBlock(_("Crisis call diversion clinicians work in the 911 center and resolve "
-                        "calls by phone, so there is no travel or on-scene time to report.")),
-        ))])
+        return _analysis(
+            ctx,
+            program,
+            [
+                Section(
+                    _("Headline figures"),
+                    (
+                        *head,
+                        TextBlock(
+                            _(
+                                "Crisis call diversion clinicians work in the 911 center and resolve "
+                                "calls by phone, so there is no travel or on-scene time to report."
+                            )
+                        ),
+                    ),
+                )
+            ],
+        )
     head = [*_headline(row)]
     if follow is not None:
         head.append(follow)
-    sections = [Section(_("Headline figures"), tuple(head),
-                        _("The figures the department publishes for this program, computed from "
-                          "its response records."))]
+    sections = [
+        Section(
+            _("Headline figures"),
+            tuple(head),
+            _(
+                "The figures the department publishes for this program, computed from "
+                "its response records."
+            ),
+        )
+    ]
     sections += _time_sections(ctx, row, program, program.replace("_", "-"), who)
     return _analysis(ctx, program, sections)
 
 
 def _all_programs(ctx: _Context, responding: pd.Series) -> Analysis:
     care = ctx.per_program.loc[CARE] if CARE in ctx.per_program.index else None
-    head = [*_headline(responding, _("Responses by the three responding programs"),
-                       _("community response teams, co-response and crisis call diversion"))]
+    head = [
+        *_headline(
+            responding,
+            _("Responses by the three responding programs"),
+            _("community response teams, co-response and crisis call diversion"),
+        )
+    ]
     if care is not None:
         head.insert(1, figure(_("Care navigation follow-ups"), int(care["responses"])))
     follow = _follow_up(ctx)
@@ -248,24 +306,47 @@ def _all_programs(ctx: _Context, responding: pd.Series) -> Analysis:
         if program not in ctx.per_program.index:
             continue
         r = ctx.per_program.loc[program]
-        rows.append([str(TITLES[program]), count(r["responses"]), minutes(r["to_scene_mean"]),
-                     minutes(r["on_scene_mean"]), minutes(r["total_mean"]),
-                     percent(r["transport_pct"]), percent(r["police_backup_pct"]),
-                     percent(r["ems_support_pct"]), percent(r["follow_up_pct"])])
+        rows.append(
+            [
+                str(TITLES[program]),
+                count(r["responses"]),
+                minutes(r["to_scene_mean"]),
+                minutes(r["on_scene_mean"]),
+                minutes(r["total_mean"]),
+                percent(r["transport_pct"]),
+                percent(r["police_backup_pct"]),
+                percent(r["ems_support_pct"]),
+                percent(r["follow_up_pct"]),
+            ]
+        )
     by_program = table_block(
         _("Figures by program"),
-        [_("Program"), _("Responses"), _("Average minutes to scene"),
-         _("Average minutes on scene"), _("Average total minutes"), _("Needed transport"),
-         _("Needed police backup"), _("Needed EMS support"),
-         _("Referrals followed up within 48 hours")],
+        [
+            _("Program"),
+            _("Responses"),
+            _("Average minutes to scene"),
+            _("Average minutes on scene"),
+            _("Average total minutes"),
+            _("Needed transport"),
+            _("Needed police backup"),
+            _("Needed EMS support"),
+            _("Referrals followed up within 48 hours"),
+        ],
         rows,
-        note=_("A dash means the figure does not apply (phone calls have no scene) or was not "
-               "recorded."),
+        note=_(
+            "A dash means the figure does not apply (phone calls have no scene) or was not "
+            "recorded."
+        ),
     )
     sections = [
-        Section(_("Headline figures"), tuple(head),
-                _("The three responding programs together; care-navigation follow-ups are "
-                  "counted separately because they are not dispatched to a scene.")),
+        Section(
+            _("Headline figures"),
+            tuple(head),
+            _(
+                "The three responding programs together; care-navigation follow-ups are "
+                "counted separately because they are not dispatched to a scene."
+            ),
+        ),
         Section(_("By program"), (by_program,)),
         *_time_sections(ctx, responding, RESPONDING, "heart-all", _("all responding programs")),
     ]
@@ -276,8 +357,10 @@ def _care_navigation(ctx: _Context) -> Analysis:
     row = ctx.per_program.loc[CARE]
     in_person = int(row["in_person_responses"])
     total = int(row["responses"])
-    head = [figure(_("Follow-ups"), total),
-            _share_figure(_("Follow-ups made in person"), in_person, total)]
+    head = [
+        figure(_("Follow-ups"), total),
+        _share_figure(_("Follow-ups made in person"), in_person, total),
+    ]
     follow = _follow_up(ctx)
     if follow is not None:
         head.append(follow)
@@ -287,19 +370,41 @@ def _care_navigation(ctx: _Context) -> Analysis:
             continue
         r = ctx.per_program.loc[program]
         den = int(r["follow_up_denominator"])
-        rows.append([str(TITLES[program]), count(den), count(r["follow_up_numerator"]),
-                     percent(r["follow_up_pct"]) if den else NO_DATA])
+        rows.append(
+            [
+                str(TITLES[program]),
+                count(den),
+                count(r["follow_up_numerator"]),
+                percent(r["follow_up_pct"]) if den else NO_DATA,
+            ]
+        )
     sections = [
-        Section(_("Headline figures"), tuple(head),
-                _("Care navigators contact the people a crisis team met, to connect them with "
-                  "services; the department's standard is a follow-up within 48 hours.")),
-        Section(_("Referrals by the program that made them"), (
-            table_block(_("Referrals to care navigation and follow-ups within 48 hours"),
-                        [_("Referred by"), _("Referrals"), _("Followed up within 48 hours"),
-                         _("Share")], rows),
-            TextBlock(_("Follow-ups are not dispatched to a scene, so they have no response "
-                        "times.")),
-        )),
+        Section(
+            _("Headline figures"),
+            tuple(head),
+            _(
+                "Care navigators contact the people a crisis team met, to connect them with "
+                "services; the department's standard is a follow-up within 48 hours."
+            ),
+        ),
+        Section(
+            _("Referrals by the program that made them"),
+            (
+                table_block(
+                    _("Referrals to care navigation and follow-ups within 48 hours"),
+                    [
+                        _("Referred by"),
+                        _("Referrals"),
+                        _("Followed up within 48 hours"),
+                        _("Share"),
+                    ],
+                    rows,
+                ),
+                TextBlock(
+                    _("Follow-ups are not dispatched to a scene, so they have no response times.")
+                ),
+            ),
+        ),
     ]
     return _analysis(ctx, CARE, sections)
 
@@ -307,11 +412,18 @@ def _care_navigation(ctx: _Context) -> Analysis:
 def _share_figure(label: str, part: int, whole: int) -> Figure:
     if whole == 0:
         return Figure(label, NO_DATA, _("no follow-ups recorded"))
-    return Figure(label, percent(part * 100.0 / whole),
-                  _("%(part)s of %(whole)s") % {"part": number(part), "whole": number(whole)})
+    return Figure(
+        label,
+        percent(part * 100.0 / whole),
+        _("%(part)s of %(whole)s") % {"part": number(part), "whole": number(whole)},
+    )
 
 
 def _empty(program: str, text: str, window: Window | None = None) -> Analysis:
-    return Analysis(key=key(program), title=str(TITLES[program]),
-                    sections=(Section(_("Headline figures"), (TextBlock(text),)),),
-                    datasets=(DATASET,), period_label=window.label if window else "")
+    return Analysis(
+        key=key(program),
+        title=str(TITLES[program]),
+        sections=(Section(_("Headline figures"), (TextBlock(text),)),),
+        datasets=(DATASET,),
+        period_label=window.label if window else "",
+    )

@@ -73,13 +73,21 @@ def alerts_frame() -> pd.DataFrame:
         if alert_id == "A5":  # 01:59:30 EST; the clocks jump to 03:00 at 02:00
             t = pd.Timestamp("2023-03-12 06:59:30", tz="UTC")
         published = None if pub is None else t + secs(pub)
-        rows.append({
-            "alert_id": alert_id, "detected_at": t, "published_at": published,
-            "dispatched_at": None if disp is None else published + secs(disp),
-            "first_arrival_at": None if arr is None else published + secs(arr),
-            "latitude": lat, "longitude": lon, "rounds": 3, "alert_type": "multiple_gunshots",
-            "beat": beat or None, "district": "D1",
-        })
+        rows.append(
+            {
+                "alert_id": alert_id,
+                "detected_at": t,
+                "published_at": published,
+                "dispatched_at": None if disp is None else published + secs(disp),
+                "first_arrival_at": None if arr is None else published + secs(arr),
+                "latitude": lat,
+                "longitude": lon,
+                "rounds": 3,
+                "alert_type": "multiple_gunshots",
+                "beat": beat or None,
+                "district": "D1",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -92,42 +100,86 @@ def calls_frame() -> pd.DataFrame:
     def near(alert_id: str, seconds: float, metres: float, call_type="SHOTS FIRED", self_=False):
         a = alerts.loc[alert_id]
         lon, lat = offset(a.longitude, a.latitude, metres)
-        return {"received_at": a.detected_at + secs(seconds), "latitude": lat, "longitude": lon,
-                "call_type": call_type, "self_initiated": self_,
-                "onscene_at": a.detected_at + secs(seconds + 420)}
+        return {
+            "received_at": a.detected_at + secs(seconds),
+            "latitude": lat,
+            "longitude": lon,
+            "call_type": call_type,
+            "self_initiated": self_,
+            "onscene_at": a.detected_at + secs(seconds + 420),
+        }
 
     calls = {
-        "C1": near("A1", 600, 100), "C2": near("A2", 601, 10), "C3": near("A3", 30, 249),
-        "C4": near("A7", 30, 250.5), "C5": near("A5", 20, 20, self_=True),
-        "C6": near("A9", 20, 20, call_type="NOISE COMPLAINT"), "C7": near("A9", 10, 250.0),
+        "C1": near("A1", 600, 100),
+        "C2": near("A2", 601, 10),
+        "C3": near("A3", 30, 249),
+        "C4": near("A7", 30, 250.5),
+        "C5": near("A5", 20, 20, self_=True),
+        "C6": near("A9", 20, 20, call_type="NOISE COMPLAINT"),
+        "C7": near("A9", 10, 250.0),
     }
     return pd.DataFrame([{"call_id": k, "unit_id": "U1", **v} for k, v in calls.items()])
 
 
 def outcomes_frame() -> pd.DataFrame:
-    return pd.DataFrame([
-        {"alert_id": "A1", "casings": 3, "firearms_recovered": 1, "arrests": 1,
-         "victims_located": 0, "evidence_found": True, "confirmed_gunfire": True,
-         "reclassified_not_gunfire": False},
-        {"alert_id": "A3", "casings": 2, "firearms_recovered": 0, "arrests": 0,
-         "victims_located": 0, "evidence_found": True, "confirmed_gunfire": True,
-         "reclassified_not_gunfire": False},
-        {"alert_id": "A7", "casings": 0, "firearms_recovered": 0, "arrests": 0,
-         "victims_located": 0, "evidence_found": False, "confirmed_gunfire": False,
-         "reclassified_not_gunfire": True},
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "alert_id": "A1",
+                "casings": 3,
+                "firearms_recovered": 1,
+                "arrests": 1,
+                "victims_located": 0,
+                "evidence_found": True,
+                "confirmed_gunfire": True,
+                "reclassified_not_gunfire": False,
+            },
+            {
+                "alert_id": "A3",
+                "casings": 2,
+                "firearms_recovered": 0,
+                "arrests": 0,
+                "victims_located": 0,
+                "evidence_found": True,
+                "confirmed_gunfire": True,
+                "reclassified_not_gunfire": False,
+            },
+            {
+                "alert_id": "A7",
+                "casings": 0,
+                "firearms_recovered": 0,
+                "arrests": 0,
+                "victims_located": 0,
+                "evidence_found": False,
+                "confirmed_gunfire": False,
+                "reclassified_not_gunfire": True,
+            },
+        ]
+    )
 
 
 def confirmed_frame() -> pd.DataFrame:
     """S1 10 m from A1 (accurate), S2 no alert (not detected), S3 40 m from A3 (mislocated),
     S4 not detectable (excluded)."""
     rows = []
-    for incident, alert_id, metres, detectable in (("S1", "A1", 10, True), ("S2", None, 0, True),
-                                                   ("S3", "A3", 40, True), ("S4", "A7", 5, False)):
+    for incident, alert_id, metres, detectable in (
+        ("S1", "A1", 10, True),
+        ("S2", None, 0, True),
+        ("S3", "A3", 40, True),
+        ("S4", "A7", 5, False),
+    ):
         lon, lat = offset(*alert_position(alert_id or "A2"), metres, azimuth=0.0)
-        rows.append({"incident_id": incident, "occurred_at": local("2023-03-18 20:00"),
-                     "latitude": lat, "longitude": lon, "alert_id": alert_id,
-                     "detectable": detectable, "verification": "casings"})
+        rows.append(
+            {
+                "incident_id": incident,
+                "occurred_at": local("2023-03-18 20:00"),
+                "latitude": lat,
+                "longitude": lon,
+                "alert_id": alert_id,
+                "detectable": detectable,
+                "verification": "casings",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -148,20 +200,21 @@ def load(url: str, dataset: str, frame: pd.DataFrame, folder: Path) -> None:
     registry = Registry()
     contract = registry.contract(dataset)
     path = folder / f"{dataset}.csv"
-    out = pd.DataFrame({c: [_text(v) for v in frame[c]] if c in frame else ""
-                        for c in contract.column_names})
+    out = pd.DataFrame(
+        {c: [_text(v) for v in frame[c]] if c in frame else "" for c in contract.column_names}
+    )
     out.to_csv(path, index=False)
     con = connect(url)
     try:
-        report = ingest(con, contract, [path], registry.mapping(MAPPINGS[dataset]),
-                        progress=False)
+        report = ingest(con, contract, [path], registry.mapping(MAPPINGS[dataset]), progress=False)
     finally:
         con.disconnect()
     assert report.files[0].quarantined == 0, dataset
 
 
-def settings_file(folder: Path, first: str = PERIOD[0], last: str = PERIOD[1],
-                  coverage: str = "null") -> Path:
+def settings_file(
+    folder: Path, first: str = PERIOD[0], last: str = PERIOD[1], coverage: str = "null"
+) -> Path:
     path = folder / "pilots.yaml"
     path.write_text(f"""
 gunshot_detection:

@@ -15,7 +15,6 @@ from civicstat.dashboards.analysis import (
     chart_block,
     figure,
     register_analysis,
-    table_block,
 )
 from civicstat.dashboards.analysis.blocks import AnalysisError
 from civicstat.dashboards.analysis.build import bar_spec, number, table
@@ -28,18 +27,29 @@ from civicstat.plans.models import DataPage
 
 def calls_by_priority_analysis(counts: dict[str, int]) -> Analysis:
     categories = sorted(counts)
-    data = table("Calls by priority", ["Priority", "Calls"],
-                 [[c, number(counts[c])] for c in categories])
-    chart = chart_block(bar_spec(categories, [counts[c] for c in categories],
-                                 description="Calls by priority"),
-                        chart_id="calls-by-priority", title="Calls by priority",
-                        summary=f"Priority {max(counts, key=counts.get)} had the most calls.",
-                        data_table=data)
+    data = table(
+        "Calls by priority", ["Priority", "Calls"], [[c, number(counts[c])] for c in categories]
+    )
+    chart = chart_block(
+        bar_spec(categories, [counts[c] for c in categories], description="Calls by priority"),
+        chart_id="calls-by-priority",
+        title="Calls by priority",
+        summary=f"Priority {max(counts, key=counts.get)} had the most calls.",
+        data_table=data,
+    )
     return Analysis(
         key="test/calls",
         title="Calls by priority",
-        sections=(Section("Volume", (figure("Calls", sum(counts.values()), note="all priorities"),
-                                      chart, TextBlock("Counted from the calls table."))),),
+        sections=(
+            Section(
+                "Volume",
+                (
+                    figure("Calls", sum(counts.values()), note="all priorities"),
+                    chart,
+                    TextBlock("Counted from the calls table."),
+                ),
+            ),
+        ),
         method="Every call counted once, by its priority.",
         datasets=("calls_for_service",),
     )
@@ -94,8 +104,9 @@ def test_producer():
 
 @pytest.mark.django_db
 def test_refresh_publishes_analyses_with_provenance_and_records_skips(measured, test_producer):
-    run = refresh(as_of=measured["as_of"], run_sources=False, analyses=["test-calls",
-                                                                         "test-absent"])
+    run = refresh(
+        as_of=measured["as_of"], run_sources=False, analyses=["test-calls", "test-absent"]
+    )
     assert run.status == RefreshStatus.SUCCEEDED
     stored = PublishedAnalysis.objects.get(key="test/calls")
     assert stored.run == run and stored.producer == "test-calls"
@@ -104,22 +115,32 @@ def test_refresh_publishes_analyses_with_provenance_and_records_skips(measured, 
     assert [load["dataset"] for load in stored.loads] == ["calls_for_service"]
     assert stored.loads[0]["file"].endswith("calls.csv")
     assert run.analyses_count == 1
-    assert run.skipped == [{"producer": "test-absent",
-                            "reason": "no data loaded for gunshot_alerts_never_loaded"}]
+    assert run.skipped == [
+        {"producer": "test-absent", "reason": "no data loaded for gunshot_alerts_never_loaded"}
+    ]
 
 
 @pytest.mark.django_db
 def test_data_page_renders_published_analysis_and_missing_one(client):
     plan = t.make_plan()
     goal = t.make_goal(plan)
-    page = DataPage(title="Calls dashboard", slug="calls", summary="Calls by priority.",
-                    analysis_keys="test/calls test/not-yet")
+    page = DataPage(
+        title="Calls dashboard",
+        slug="calls",
+        summary="Calls by priority.",
+        analysis_keys="test/calls test/not-yet",
+    )
     goal.add_child(instance=page)
     t.publish(page)
-    save_analysis(calls_by_priority_analysis({"1": 2, "2": 5}), producer="test", run=None,
-                  loads=[{"dataset": "calls_for_service", "load_id": 3, "file": "calls.csv",
-                          "rows_loaded": 7}],
-                  when=dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC))
+    save_analysis(
+        calls_by_priority_analysis({"1": 2, "2": 5}),
+        producer="test",
+        run=None,
+        loads=[
+            {"dataset": "calls_for_service", "load_id": 3, "file": "calls.csv", "rows_loaded": 7}
+        ],
+        when=dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC),
+    )
     html = client.get(page.url).content.decode()
     assert "<h1>Calls dashboard</h1>" in html
     assert "Calls by priority" in html and 'role="img"' in html

@@ -18,8 +18,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def data_page(fresh_site, live_server):
     planfile.import_plan(planfile.load(plan_file("durham-fy2024-2026.yaml")))
-    analysis = dataclasses.replace(calls_by_priority_analysis({"1": 40, "2": 25, "3": 9}),
-                                   key="heart/all")
+    analysis = dataclasses.replace(
+        calls_by_priority_analysis({"1": 40, "2": 25, "3": 9}), key="heart/all"
+    )
     save_analysis(analysis, producer="test", run=None, loads=[])
     return live_server.url + DataPage.objects.get(slug="community-safety").url
 

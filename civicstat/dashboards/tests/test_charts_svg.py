@@ -229,10 +229,21 @@ def test_the_same_chart_renders_to_the_same_bytes_every_time():
     when the data has not (a continuous colour legend draws a gradient)."""
     from civicstat.dashboards.analysis.build import heatmap_spec
 
-    rows = [{"h": str(h), "d": d, "n": h * (i + 1)} for h in range(3) for i, d in
-            enumerate(["Mon", "Tue"])]
-    spec = heatmap_spec(rows, x="h", y="d", value="n", x_order=["0", "1", "2"],
-                        y_order=["Mon", "Tue"], description="Counts", value_title="Calls")
+    rows = [
+        {"h": str(h), "d": d, "n": h * (i + 1)}
+        for h in range(3)
+        for i, d in enumerate(["Mon", "Tue"])
+    ]
+    spec = heatmap_spec(
+        rows,
+        x="h",
+        y="d",
+        value="n",
+        x_order=["0", "1", "2"],
+        y_order=["Mon", "Tue"],
+        description="Counts",
+        value_title="Calls",
+    )
     first = render_svg(spec, chart_id="heat", title="T", description="D")
     second = render_svg(spec, chart_id="heat", title="T", description="D")
     assert "linearGradient" in first

@@ -39,7 +39,9 @@ def test_measure_page_shows_chart_table_rule_and_provenance(client, refreshed):
 
 def test_csv_and_json_downloads_match_published_values(client, refreshed):
     measure = refreshed["count"]
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/measures/{measure.slug}.csv").content.decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(f"/measures/{measure.slug}.csv").content.decode()))
+    )
     stored = MeasureValue.objects.filter(measure=measure).order_by("period_start")
     assert [(r["period_label"], float(r["value"])) for r in rows] == [
         (v.period_label, v.value) for v in stored
@@ -49,7 +51,10 @@ def test_csv_and_json_downloads_match_published_values(client, refreshed):
     assert [v["value"] for v in data["values"]] == [v.value for v in stored]
     assert data["provenance"]["loads"][0]["dataset"] == "calls_for_service"
     listing = client.get("/measures.json").json()
-    assert {m["slug"] for m in listing["measures"]} >= {"calls-per-month", "median-minutes-to-scene"}
+    assert {m["slug"] for m in listing["measures"]} >= {
+        "calls-per-month",
+        "median-minutes-to-scene",
+    }
 
 
 def test_unpublished_and_unknown_measures_are_not_served(client, refreshed):

@@ -61,7 +61,7 @@ def test_shipped_settings_use_the_demo_coverage_area():
     shipped = load_pilot_settings(DEFAULT_FILE)
     params = yaml.safe_load((PARAMS_DIR / "durham_shotspotter.yaml").read_text())
     assert list(shipped.gunshots.coverage.exterior.coords)[:-1] == [
-        tuple(p) for p in params["coverage_area"]["polygon"]]
+        tuple(p) for p in params["coverage_area"]["polygon"]
+    ]
     e = shipped.gunshots.evaluation
-    assert (e.first_day, e.last_day) == (params["pilot"]["first_day"],
-                                         params["pilot"]["last_day"])
+    assert (e.first_day, e.last_day) == (params["pilot"]["first_day"], params["pilot"]["last_day"])

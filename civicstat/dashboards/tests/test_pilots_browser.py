@@ -37,9 +37,18 @@ def pilot_pages(fresh_site, live_server, tmp_path, settings):
     d.load(url, "calls_for_service", d.calls_frame(), tmp_path)
     d.load(url, "gunshot_outcomes", d.outcomes_frame(), tmp_path)
     d.load(url, "confirmed_shootings", d.confirmed_frame(), tmp_path)
-    reports = pd.DataFrame([{"report_id": r, "reported_at": d.local(t), "kind": k,
-                             "district": dist or None, "outcome": o}
-                            for r, t, k, dist, o in REPORTS])
+    reports = pd.DataFrame(
+        [
+            {
+                "report_id": r,
+                "reported_at": d.local(t),
+                "kind": k,
+                "district": dist or None,
+                "outcome": o,
+            }
+            for r, t, k, dist, o in REPORTS
+        ]
+    )
     d.load(url, "dirt_bike_reports", reports, tmp_path)
     run = refresh(run_sources=False, analyses=["gunshots", "dirt-bikes"], slugs=["none"])
     assert run.analyses_count == 2, run.error

@@ -48,8 +48,7 @@ PAGES = {
 def _read(path: Path, times: list[str]) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     for column in times:
-        frame[column] = pd.to_datetime(frame[column].replace("", None), utc=True,
-                                       format="ISO8601")
+        frame[column] = pd.to_datetime(frame[column].replace("", None), utc=True, format="ISO8601")
     return frame
 
 
@@ -66,20 +65,32 @@ def flow(db, tmp_path, settings):
     goal = t.make_goal(plan)
     objective = t.make_objective(goal)
     police, ecc = t.department("police"), t.department("emergency-communications")
-    initiative = t.make_initiative(objective, number="2.13", title="Community policing pilots",
-                                   departments=[police])
+    initiative = t.make_initiative(
+        objective, number="2.13", title="Community policing pilots", departments=[police]
+    )
     for slug, (title, key) in PAGES.items():
         page = DataPage(title=title, slug=slug, analysis_keys=key)
         initiative.add_child(instance=page)
         t.publish(page)
-    manual = Measure.objects.create(name="Guns recovered", slug="shotspotter-guns-recovered",
-                                    page=initiative, kind=MeasureKind.MANUAL, live=True)
-    MeasureValue.objects.create(measure=manual, source=ValueSource.MANUAL, value=21,
-                                period_start=dt.date(2022, 12, 15),
-                                period_end=dt.date(2023, 11, 17), period_label="to Nov 2023")
+    manual = Measure.objects.create(
+        name="Guns recovered",
+        slug="shotspotter-guns-recovered",
+        page=initiative,
+        kind=MeasureKind.MANUAL,
+        live=True,
+    )
+    MeasureValue.objects.create(
+        measure=manual,
+        source=ValueSource.MANUAL,
+        value=21,
+        period_start=dt.date(2022, 12, 15),
+        period_end=dt.date(2023, 11, 17),
+        period_label="to Nov 2023",
+    )
 
-    done = run_and_publish(write_world(tmp_path / "world"), publish="rtm/durham-robbery",
-                           out_dir=tmp_path / "rtm")
+    done = run_and_publish(
+        write_world(tmp_path / "world"), publish="rtm/durham-robbery", out_dir=tmp_path / "rtm"
+    )
     robberies = _robberies(done.result)
     d.load(url, "crime_incidents", robberies, tmp_path)
     attach(plan, [CATALOGUE])
@@ -94,22 +105,37 @@ def _robberies(result) -> pd.DataFrame:
     zones = high_risk_zones(result)
     g = result.grid
     pick = rng.integers(0, zones.n_cells, 60)
-    centres = np.column_stack([g.origin[0] + (zones.cols[pick] + 0.5) * g.cell_size,
-                               g.origin[1] + (zones.rows[pick] + 0.5) * g.cell_size])
-    spread = rng.uniform(g.origin, (g.origin[0] + g.n_cols * g.cell_size,
-                                    g.origin[1] + g.n_rows * g.cell_size), size=(120, 2))
+    centres = np.column_stack(
+        [
+            g.origin[0] + (zones.cols[pick] + 0.5) * g.cell_size,
+            g.origin[1] + (zones.rows[pick] + 0.5) * g.cell_size,
+        ]
+    )
+    spread = rng.uniform(
+        g.origin,
+        (g.origin[0] + g.n_cols * g.cell_size, g.origin[1] + g.n_rows * g.cell_size),
+        size=(120, 2),
+    )
     lonlat = project_xy(np.vstack([centres, spread]), g.crs, WGS84)
     times = pd.Timestamp("2022-07-01", tz=d.TZ) + pd.to_timedelta(
-        rng.integers(0, 570 * 86400, len(lonlat)), unit="s")
-    return pd.DataFrame({"incident_id": [f"R{i}" for i in range(len(lonlat))],
-                         "reported_at": pd.Series(times).dt.tz_convert("UTC"),
-                         "offence": "Robbery", "category": "violent",
-                         "longitude": lonlat[:, 0], "latitude": lonlat[:, 1]})
+        rng.integers(0, 570 * 86400, len(lonlat)), unit="s"
+    )
+    return pd.DataFrame(
+        {
+            "incident_id": [f"R{i}" for i in range(len(lonlat))],
+            "reported_at": pd.Series(times).dt.tz_convert("UTC"),
+            "offence": "Robbery",
+            "category": "violent",
+            "longitude": lonlat[:, 0],
+            "latitude": lonlat[:, 1],
+        }
+    )
 
 
 def _values(slug: str) -> pd.DataFrame:
     rows = MeasureValue.objects.filter(measure__slug=slug, source=ValueSource.COMPUTED).values(
-        "period_label", "breakdown", "value")
+        "period_label", "breakdown", "value"
+    )
     return pd.DataFrame(list(rows)).set_index(["period_label", "breakdown"])["value"]
 
 
@@ -121,13 +147,15 @@ def test_measures_match_pandas_on_the_raw_files_and_zones_match_pyproj(flow):
     monthly = _values("gunshot-alerts-monthly")
     assert monthly.xs("", level=1).to_dict() == month.value_counts().sort_index().to_dict()
     iso = local.dt.isocalendar()
-    weeks = (iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2))
-    assert _values("gunshot-alerts-weekly").xs("", level=1).to_dict() == \
-        weeks.value_counts().sort_index().to_dict()
+    weeks = iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
+    assert (
+        _values("gunshot-alerts-weekly").xs("", level=1).to_dict()
+        == weeks.value_counts().sort_index().to_dict()
+    )
 
     seconds = (alerts["published_at"] - alerts["detected_at"]).dt.total_seconds()
     usable = ~in_holiday_window(alerts["detected_at"]) & seconds.notna() & (seconds >= 0)
-    share = ((seconds[usable] <= 60).groupby(month[usable]).mean() * 100)
+    share = (seconds[usable] <= 60).groupby(month[usable]).mean() * 100
     got = _values("gunshot-alerts-published-within-60-seconds").xs("", level=1)
     np.testing.assert_allclose(got.sort_index().to_numpy(), share.sort_index().to_numpy())
 
@@ -183,8 +211,12 @@ def test_pages_render_with_their_analyses_and_a_second_refresh_changes_nothing(f
 
     # a second refresh on the same data publishes the same content
     before = {a.key: (a.content, a.parameters) for a in PublishedAnalysis.objects.all()}
-    run = refresh(as_of=AS_OF, run_sources=False, analyses=["gunshots", "dirt-bikes"],
-                  slugs=["gunshot-alerts-monthly"])
+    run = refresh(
+        as_of=AS_OF,
+        run_sources=False,
+        analyses=["gunshots", "dirt-bikes"],
+        slugs=["gunshot-alerts-monthly"],
+    )
     assert run.status == RefreshStatus.SUCCEEDED
     after = {a.key: (a.content, a.parameters) for a in PublishedAnalysis.objects.all()}
     assert after == before and set(after) == {p[1] for p in PAGES.values()}

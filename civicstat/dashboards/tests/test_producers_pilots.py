@@ -37,8 +37,12 @@ def _publish(producers):
 
 
 def _figures(analysis) -> dict[str, tuple[str, str]]:
-    return {b.label: (b.value, b.note) for s in analysis.sections for b in s.blocks
-            if b.kind == "figure"}
+    return {
+        b.label: (b.value, b.note)
+        for s in analysis.sections
+        for b in s.blocks
+        if b.kind == "figure"
+    }
 
 
 def _tables(analysis) -> dict[str, list[tuple[str, ...]]]:
@@ -102,8 +106,10 @@ def test_outcomes_and_detection_rate(gunshots):
     rate, note = figures["Detected and accurately located"]
     assert rate == "33.3%" and note.startswith("1 of 3 verified shootings")
     assert "1 not detectable gunfire" in note
-    confirmed = {r[0]: r[1:] for r in
-                 _tables(gunshots)["Gunfire confirmed, by whether a resident also called"]}
+    confirmed = {
+        r[0]: r[1:]
+        for r in _tables(gunshots)["Gunfire confirmed, by whether a resident also called"]
+    }
     assert confirmed["Alert and 911 call"] == ("3", "2", "66.7%")  # A1, A3 confirmed
 
 
@@ -111,8 +117,9 @@ def test_weekly_series_covers_all_alerts_and_marks_the_period(gunshots):
     weekly = _tables(gunshots)["Alerts per week"]
     frame = d.alerts_frame()
     local = frame["detected_at"].dt.tz_convert(d.TZ)
-    monday = (local.dt.tz_localize(None).dt.normalize()
-              - pd.to_timedelta(local.dt.day_of_week, unit="D")).dt.date
+    monday = (
+        local.dt.tz_localize(None).dt.normalize() - pd.to_timedelta(local.dt.day_of_week, unit="D")
+    ).dt.date
     expected = monday.value_counts()
     got = {r[0].split(" (")[0]: int(r[1]) for r in weekly}
     for week, n in expected.items():
@@ -121,14 +128,19 @@ def test_weekly_series_covers_all_alerts_and_marks_the_period(gunshots):
     # first and last weeks are partly in the period: 1-5 March, 27-31 March
     days = {r[0].split(" (")[0]: r[3] for r in weekly}
     assert days["27 Feb 2023"] == "5" and days["6 Mar 2023"] == "7" and days["27 Mar 2023"] == "5"
-    chart = next(b for s in gunshots.sections for b in s.blocks
-                 if b.kind == "chart" and b.chart_id == "gunshot-alerts-week")
+    chart = next(
+        b
+        for s in gunshots.sections
+        for b in s.blocks
+        if b.kind == "chart" and b.chart_id == "gunshot-alerts-week"
+    )
     assert "Evaluation period" in chart.svg and "1 Mar 2023 – 31 Mar 2023" in chart.summary
 
 
 def test_no_exact_location_is_published(gunshots):
     published = json.dumps(
-        [gunshots.content, gunshots.parameters, gunshots.method, gunshots.title], default=str)
+        [gunshots.content, gunshots.parameters, gunshots.method, gunshots.title], default=str
+    )
     coordinates = []
     for frame in (d.alerts_frame(), d.calls_frame(), d.confirmed_frame()):
         coordinates += list(frame["latitude"]) + list(frame["longitude"])
@@ -151,10 +163,14 @@ def test_producer_is_skipped_without_alerts_and_settings_errors_are_clear(tmp_pa
     run = _publish(["gunshots", "dirt-bikes"])
     assert {s["producer"] for s in run.skipped} == {"gunshots", "dirt-bikes"}
     bad = tmp_path / "bad.yaml"
-    bad.write_text("gunshot_detection:\n  evaluation_period: {first_day: 2023-03-31, "
-                   "last_day: 2023-03-01}\n")
-    with pytest.raises(PilotSettingsError, match=r"bad.yaml: gunshot_detection.evaluation_period"
-                                                 r": last_day 2023-03-01 is before first_day"):
+    bad.write_text(
+        "gunshot_detection:\n  evaluation_period: {first_day: 2023-03-31, last_day: 2023-03-01}\n"
+    )
+    with pytest.raises(
+        PilotSettingsError,
+        match=r"bad.yaml: gunshot_detection.evaluation_period"
+        r": last_day 2023-03-01 is before first_day",
+    ):
         load_pilot_settings(bad)
 
 
@@ -173,8 +189,18 @@ def test_dirt_bike_page_matches_a_hand_count(db, tmp_path, settings):
     url = f"duckdb://{tmp_path / 'warehouse.duckdb'}"
     settings.CIVICSTAT_WAREHOUSE_URL = url
     settings.CIVICSTAT_PILOTS_FILE = str(d.settings_file(tmp_path))
-    frame = pd.DataFrame([{"report_id": r, "reported_at": d.local(t), "kind": k,
-                           "district": dist or None, "outcome": o} for r, t, k, dist, o in REPORTS])
+    frame = pd.DataFrame(
+        [
+            {
+                "report_id": r,
+                "reported_at": d.local(t),
+                "kind": k,
+                "district": dist or None,
+                "outcome": o,
+            }
+            for r, t, k, dist, o in REPORTS
+        ]
+    )
     d.load(url, "dirt_bike_reports", frame, tmp_path)
     _publish(["dirt-bikes"])
     a = PublishedAnalysis.objects.get(key="dirt-bikes/pilot")
@@ -182,9 +208,15 @@ def test_dirt_bike_page_matches_a_hand_count(db, tmp_path, settings):
     assert figures["Complaints"][0] == "4" and figures["Enforcement contacts"][0] == "13"
     tables = _tables(a)
     assert tables["Complaints and enforcement contacts per month"] == [
-        ("Jan 2023", "2", "0"), ("Feb 2023", "1", "1"), ("Mar 2023", "1", "12")]
+        ("Jan 2023", "2", "0"),
+        ("Feb 2023", "1", "1"),
+        ("Mar 2023", "1", "12"),
+    ]
     assert dict((r[0], r[1]) for r in tables["Complaints by district"]) == {
-        "D1": "2", "D2": "1", "not recorded": "1"}
+        "D1": "2",
+        "D2": "1",
+        "not recorded": "1",
+    }
     outcomes = dict(tables["Enforcement contacts by most serious outcome"])
     assert outcomes["All contacts"] == "13"
     assert outcomes["Warning"] == "Suppressed"  # 1 contact: a count of people from 1 to 10

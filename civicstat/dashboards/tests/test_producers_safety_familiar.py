@@ -35,18 +35,40 @@ def _rows() -> list[dict]:
             person += 1
             for _ in range(responses):
                 k += 1
-                rows.append({"response_id": f"R{k}", "program": "community_response_team",
-                             "call_id": f"C{k}", "person_id": f"N-{person:010x}",
-                             "received_at": START + pd.Timedelta(minutes=131 * k % 500_000)})
+                rows.append(
+                    {
+                        "response_id": f"R{k}",
+                        "program": "community_response_team",
+                        "call_id": f"C{k}",
+                        "person_id": f"N-{person:010x}",
+                        "received_at": START + pd.Timedelta(minutes=131 * k % 500_000),
+                    }
+                )
     for j in range(100):  # no person identifier: counted apart
-        rows.append({"response_id": f"U{j}", "program": "co_response",
-                     "received_at": START + pd.Timedelta(days=j)})
+        rows.append(
+            {
+                "response_id": f"U{j}",
+                "program": "co_response",
+                "received_at": START + pd.Timedelta(days=j),
+            }
+        )
     # Not counted: a care-navigation follow-up and a response outside the window.
-    rows.append({"response_id": "F1", "program": "care_navigation", "person_id": "N-00000000ff",
-                 "received_at": START})
-    rows.append({"response_id": "L1", "program": "community_response_team",
-                 "person_id": "N-0000000001", "received_at": pd.Timestamp("2024-01-01 00:10",
-                                                                          tz=NY)})
+    rows.append(
+        {
+            "response_id": "F1",
+            "program": "care_navigation",
+            "person_id": "N-00000000ff",
+            "received_at": START,
+        }
+    )
+    rows.append(
+        {
+            "response_id": "L1",
+            "program": "community_response_team",
+            "person_id": "N-0000000001",
+            "received_at": pd.Timestamp("2024-01-01 00:10", tz=NY),
+        }
+    )
     return rows
 
 
@@ -54,8 +76,10 @@ def _rows() -> list[dict]:
 def analysis():
     con = ibis.duckdb.connect()
     crisis = load_crisis(con, _rows())
-    assert crisis.filter(crisis.received_at >= pd.Timestamp("2024-01-01", tz=NY)).count(
-    ).execute() == 1
+    assert (
+        crisis.filter(crisis.received_at >= pd.Timestamp("2024-01-01", tz=NY)).count().execute()
+        == 1
+    )
     return producer.build(crisis, Window(dt.date(2023, 1, 1), dt.date(2024, 1, 1)))
 
 
@@ -63,8 +87,11 @@ def test_bands_are_suppressed_as_published(analysis):
     bands = as_dict(table_starting(analysis, "Neighbors served repeatedly"))
     # Hand count: ≥5: 3+5+14+60 = 82; ≥10: 22; ≥20: 8 and ≥40: 3 are 1–10 people, withheld.
     assert {k: v["Neighbors"] for k, v in bands.items()} == {
-        "5 or more responses": "82", "10 or more responses": "22",
-        "20 or more responses": "<11", "40 or more responses": "<11"}
+        "5 or more responses": "82",
+        "10 or more responses": "22",
+        "20 or more responses": "<11",
+        "40 or more responses": "<11",
+    }
     got = figures(analysis)
     assert got["20 or more responses"].suppressed and got["40 or more responses"].suppressed
     assert got["Neighbors served"].value == "2,400"
@@ -77,7 +104,8 @@ def test_callout_and_concentration_table(analysis):
     # (the same people as the 10+ band), 3·45 + 5·22 + 14·11 = 399 responses.
     top, share = percent(22 / PEOPLE * 100, 1), percent(399 / TOTAL * 100, 0)
     callout = figures(analysis)[
-        f"Share of responses that went to the {top} of neighbors served most often"]
+        f"Share of responses that went to the {top} of neighbors served most often"
+    ]
     assert callout.value == share
     assert callout.note == f"{top} of neighbors served make up {share} of responses"
     shares = table_starting(analysis, "Share of responses that went")
@@ -94,15 +122,17 @@ def test_lorenz_and_gini_match_numpy(analysis):
     counts = np.sort(np.repeat(list(GROUPS), list(GROUPS.values())))
     lorenz = next(c for c in charts(analysis) if c.chart_id == "familiar-neighbors-lorenz")
     cumulative = np.concatenate([[0], np.cumsum(counts)]) / TOTAL
-    expected = [(percent(j * 5.0, 1), percent(round(cumulative[120 * j] * 100, 1), 1))
-                for j in range(21)]  # 20 steps of 120 people (each ≥ 11)
+    expected = [
+        (percent(j * 5.0, 1), percent(round(cumulative[120 * j] * 100, 1), 1)) for j in range(21)
+    ]  # 20 steps of 120 people (each ≥ 11)
     assert list(lorenz.table.rows) == expected
     ranks = np.arange(1, PEOPLE + 1)
     gini = 2 * (ranks * counts).sum() / (PEOPLE * TOTAL) - (PEOPLE + 1) / PEOPLE
     got = figures(analysis)
     assert got["Gini coefficient"].value == f"{gini:.2f}"
     assert got["Gini coefficient, small-sample correction"].value == (
-        f"{gini * PEOPLE / (PEOPLE - 1):.2f}")
+        f"{gini * PEOPLE / (PEOPLE - 1):.2f}"
+    )
 
 
 def test_nothing_person_level_is_published(analysis):
@@ -115,21 +145,35 @@ def test_points_that_would_reveal_a_small_group_are_dropped():
     def point(p, people):
         return ConcentrationPoint(p, people, people / 3000, 0.1, people >= 11)
 
-    kept = producer.publishable_points([point(0.005, 15), point(0.01, 20), point(0.05, 150),
-                                        point(0.1, 150), point(0.2, 600)])
+    kept = producer.publishable_points(
+        [point(0.005, 15), point(0.01, 20), point(0.05, 150), point(0.1, 150), point(0.2, 600)]
+    )
     # 20 − 15 = 5 people could be derived: the second point goes; 150 twice is one point.
     assert [p.people for p in kept] == [15, 150, 600]
     assert producer.publishable_points([point(0.005, 8)]) == []
     # A top group 5 people short of a published band (19) would reveal those 5: dropped.
-    assert [p.people for p in producer.publishable_points(
-        [point(0.005, 14), point(0.01, 30)], published=(2301, 75, 19))] == [30]
+    assert [
+        p.people
+        for p in producer.publishable_points(
+            [point(0.005, 14), point(0.01, 30)], published=(2301, 75, 19)
+        )
+    ] == [30]
 
 
 def test_too_few_people_publishes_no_callout():
     con = ibis.duckdb.connect()
-    crisis = load_crisis(con, [{"response_id": f"r{i}", "program": "community_response_team",
-                                "person_id": f"N-{i % 7:010x}",
-                                "received_at": START + pd.Timedelta(hours=i)} for i in range(30)])
+    crisis = load_crisis(
+        con,
+        [
+            {
+                "response_id": f"r{i}",
+                "program": "community_response_team",
+                "person_id": f"N-{i % 7:010x}",
+                "received_at": START + pd.Timedelta(hours=i),
+            }
+            for i in range(30)
+        ],
+    )
     got = producer.build(crisis, Window(dt.date(2023, 1, 1), dt.date(2024, 1, 1)))
     content = json.dumps(got.content())
     assert "Too few neighbors were served" in content

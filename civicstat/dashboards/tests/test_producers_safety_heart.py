@@ -35,36 +35,71 @@ def _responses(seed: int = 4) -> list[dict]:
 
     def add(rid, program, received, to_scene=None, on_scene=None, in_person=True, **extra):
         dispatched = received + pd.Timedelta(minutes=2) if in_person else None
-        onscene = (dispatched + pd.Timedelta(seconds=round(to_scene * 60))
-                   if to_scene is not None else None)
-        cleared = (onscene + pd.Timedelta(seconds=round(on_scene * 60))
-                   if onscene is not None and on_scene is not None else None)
-        row = {"response_id": rid, "program": program, "call_id": f"c-{rid}",
-               "person_id": f"P-{rid}", "received_at": received, "dispatched_at": dispatched,
-               "onscene_at": onscene, "cleared_at": cleared, "in_person": in_person}
+        onscene = (
+            dispatched + pd.Timedelta(seconds=round(to_scene * 60))
+            if to_scene is not None
+            else None
+        )
+        cleared = (
+            onscene + pd.Timedelta(seconds=round(on_scene * 60))
+            if onscene is not None and on_scene is not None
+            else None
+        )
+        row = {
+            "response_id": rid,
+            "program": program,
+            "call_id": f"c-{rid}",
+            "person_id": f"P-{rid}",
+            "received_at": received,
+            "dispatched_at": dispatched,
+            "onscene_at": onscene,
+            "cleared_at": cleared,
+            "in_person": in_person,
+        }
         if in_person:
-            row.update(transport_needed=bool(rng.random() < 0.2),
-                       police_backup_requested=bool(rng.random() < 0.1),
-                       ems_support_requested=bool(rng.random() < 0.15))
+            row.update(
+                transport_needed=bool(rng.random() < 0.2),
+                police_backup_requested=bool(rng.random() < 0.1),
+                ems_support_requested=bool(rng.random() < 0.15),
+            )
         row.update(extra)
         rows.append(row)
 
     for i in range(40):
         received = JAN + pd.Timedelta(days=int(i * 1.2), hours=int(rng.integers(0, 10)))
-        add(f"crt{i}", "community_response_team", received,
+        add(
+            f"crt{i}",
+            "community_response_team",
+            received,
             to_scene=round(float(rng.lognormal(2.3, 0.5)), 2),
             on_scene=round(float(rng.lognormal(3.4, 0.5)), 2),
-            followed_up_within_48h=[True, False, None][i % 3])
+            followed_up_within_48h=[True, False, None][i % 3],
+        )
     for i in range(25):
         received = JAN + pd.Timedelta(days=i * 2, hours=3)
-        add(f"cor{i}", "co_response", received, to_scene=round(float(rng.lognormal(2.4, 0.4)), 2),
-            on_scene=round(float(rng.lognormal(3.8, 0.4)), 2))
+        add(
+            f"cor{i}",
+            "co_response",
+            received,
+            to_scene=round(float(rng.lognormal(2.4, 0.4)), 2),
+            on_scene=round(float(rng.lognormal(3.8, 0.4)), 2),
+        )
     for i in range(10):
-        add(f"ccd{i}", "crisis_call_diversion", JAN + pd.Timedelta(days=i * 4), in_person=False,
-            followed_up_within_48h=True if i < 4 else None)
+        add(
+            f"ccd{i}",
+            "crisis_call_diversion",
+            JAN + pd.Timedelta(days=i * 4),
+            in_person=False,
+            followed_up_within_48h=True if i < 4 else None,
+        )
     for i in range(6):
-        add(f"care{i}", "care_navigation", JAN + pd.Timedelta(days=i * 5, hours=20),
-            in_person=i % 2 == 0, dispatched_at=None)
+        add(
+            f"care{i}",
+            "care_navigation",
+            JAN + pd.Timedelta(days=i * 5, hours=20),
+            in_person=i % 2 == 0,
+            dispatched_at=None,
+        )
     # Defects: missing arrival, arrival before dispatch, 5-hour trip (over the 4-hour cap),
     # transport not recorded.
     rows[3]["onscene_at"] = None
@@ -73,8 +108,13 @@ def _responses(seed: int = 4) -> list[dict]:
     rows[7]["cleared_at"] = rows[7]["onscene_at"] + pd.Timedelta(minutes=20)
     rows[9]["transport_needed"] = None
     # Outside the window (March 2023, local time): must not count anywhere.
-    add("late", "community_response_team", pd.Timestamp("2023-03-01 00:30", tz=NY),
-        to_scene=500.0, on_scene=1.0)
+    add(
+        "late",
+        "community_response_team",
+        pd.Timestamp("2023-03-01 00:30", tz=NY),
+        to_scene=500.0,
+        on_scene=1.0,
+    )
     return rows
 
 
@@ -88,7 +128,7 @@ def built():
 
 
 def _usable(df: pd.DataFrame, start: str, end: str, cap: float) -> pd.Series:
-    span = (pd.to_datetime(df[end], utc=True) - pd.to_datetime(df[start], utc=True))
+    span = pd.to_datetime(df[end], utc=True) - pd.to_datetime(df[start], utc=True)
     m = span.dt.total_seconds() / 60.0
     return m[df["in_person"] & m.notna() & (m >= 0) & (m <= cap)]
 
@@ -115,9 +155,11 @@ def test_program_figures_match_pandas(built, program):
     assert got["90th percentile minutes to scene"].value == minutes(pct(to_scene, 90))
     assert got["Median minutes on scene"].value == minutes(pct(on_scene, 50))
     assert got["Average minutes to scene"].note.startswith(f"{len(to_scene):,} responses")
-    for label, flag in [("Needed transport", "transport_needed"),
-                        ("Needed police backup", "police_backup_requested"),
-                        ("Needed EMS support", "ems_support_requested")]:
+    for label, flag in [
+        ("Needed transport", "transport_needed"),
+        ("Needed police backup", "police_backup_requested"),
+        ("Needed EMS support", "ems_support_requested"),
+    ]:
         recorded = df[df["in_person"] & df[flag].notna()]
         yes = int(recorded[flag].astype(bool).sum())
         assert got[label].value == percent(yes * 100.0 / len(recorded)), label
@@ -159,7 +201,8 @@ def test_all_programs_and_special_programs(built):
     referred = df[df["followed_up_within_48h"].notna()]
     yes = int(referred["followed_up_within_48h"].astype(bool).sum())
     assert everyone["Referrals followed up within 48 hours"].value == percent(
-        yes * 100 / len(referred))
+        yes * 100 / len(referred)
+    )
     diversion = figures(analyses["heart/crisis_call_diversion"])
     assert diversion["Calls handled by phone"].value == "10"
     assert "Average minutes to scene" not in diversion  # no scene, no time
@@ -182,20 +225,33 @@ def test_small_program_withholds_p90(built):
     co = figures(got["heart/co_response"])
     assert co["90th percentile minutes to scene"].value == "—"
     assert co["90th percentile minutes to scene"].note.startswith("withheld")
-    assert got["heart/community_response_team"].sections[0].blocks[0].text.startswith(
-        "No responses")
+    assert (
+        got["heart/community_response_team"].sections[0].blocks[0].text.startswith("No responses")
+    )
 
 
 def test_reporting_window_is_the_last_twelve_whole_months():
     con = ibis.duckdb.connect()
-    crisis = load_crisis(con, [
-        {"response_id": "a", "program": "community_response_team",
-         "received_at": pd.Timestamp("2022-03-05 10:00", tz=NY)},
-        {"response_id": "b", "program": "community_response_team",
-         "received_at": pd.Timestamp("2023-12-31 23:30", tz=NY)},  # 1 January 2024 in UTC
-        {"response_id": "c", "program": "care_navigation",
-         "received_at": pd.Timestamp("2024-01-02 09:00", tz=NY)},
-    ])
+    crisis = load_crisis(
+        con,
+        [
+            {
+                "response_id": "a",
+                "program": "community_response_team",
+                "received_at": pd.Timestamp("2022-03-05 10:00", tz=NY),
+            },
+            {
+                "response_id": "b",
+                "program": "community_response_team",
+                "received_at": pd.Timestamp("2023-12-31 23:30", tz=NY),
+            },  # 1 January 2024 in UTC
+            {
+                "response_id": "c",
+                "program": "care_navigation",
+                "received_at": pd.Timestamp("2024-01-02 09:00", tz=NY),
+            },
+        ],
+    )
     window = heart.heart_window(crisis, dt.date(2026, 12, 2))
     assert (window.start, window.end) == (dt.date(2023, 1, 1), dt.date(2024, 1, 1))
     assert window.label == "January to December 2023"

@@ -52,22 +52,34 @@ def _calls(seed: int = 8) -> list[dict]:
             d = 30 + rng.integers(10, 400)
             e = d + rng.integers(0, 90)
             o = e + rng.integers(0, 900)
-            stamps = {"answered_at": 2 + rng.integers(0, 25), "created_at": 25,
-                      "dispatched_at": d + 20 * u, "enroute_at": e + 20 * u,
-                      "onscene_at": o + (-200 if u else 0), "cleared_at": o + 1800}
-            row = {"call_id": f"C{i}", "unit_id": f"U{u}", "received_at": t0,
-                   "priority": priority, "call_type": ["Welfare Check", "Larceny"][i % 2],
-                   "agency": "police", "cancelled": False, "self_initiated": False}
+            stamps = {
+                "answered_at": 2 + rng.integers(0, 25),
+                "created_at": 25,
+                "dispatched_at": d + 20 * u,
+                "enroute_at": e + 20 * u,
+                "onscene_at": o + (-200 if u else 0),
+                "cleared_at": o + 1800,
+            }
+            row = {
+                "call_id": f"C{i}",
+                "unit_id": f"U{u}",
+                "received_at": t0,
+                "priority": priority,
+                "call_type": ["Welfare Check", "Larceny"][i % 2],
+                "agency": "police",
+                "cancelled": False,
+                "self_initiated": False,
+            }
             row.update({k: t0 + pd.Timedelta(seconds=int(v)) for k, v in stamps.items()})
             rows.append(row)
     # Defects and scope: each goes to its own reason.
-    rows[0]["answered_at"] = None                     # processing falls back to created_at
-    rows[1]["onscene_at"] = rows[1]["enroute_at"]     # zero travel (status button)
+    rows[0]["answered_at"] = None  # processing falls back to created_at
+    rows[1]["onscene_at"] = rows[1]["enroute_at"]  # zero travel (status button)
     rows[2]["enroute_at"] = rows[2]["dispatched_at"]  # zero turnout
     rows[3]["onscene_at"] = rows[3]["enroute_at"] - pd.Timedelta(seconds=30)  # negative travel
     rows[4]["onscene_at"] = rows[4]["received_at"] + pd.Timedelta(minutes=45)  # over 30 min
     for r in rows[5:7]:
-        r["onscene_at"] = None                        # no unit arrived (single-unit calls)
+        r["onscene_at"] = None  # no unit arrived (single-unit calls)
     rows[8]["self_initiated"] = True
     rows[9]["cancelled"] = True
     return rows
@@ -75,17 +87,35 @@ def _calls(seed: int = 8) -> list[dict]:
 
 def _pandas_segments(rows: list[dict]) -> dict[str, pd.Series]:
     df = pd.DataFrame(rows)
-    for c in ("received_at", "answered_at", "created_at", "dispatched_at", "enroute_at",
-              "onscene_at", "cleared_at"):
+    for c in (
+        "received_at",
+        "answered_at",
+        "created_at",
+        "dispatched_at",
+        "enroute_at",
+        "onscene_at",
+        "cleared_at",
+    ):
         df[c] = pd.to_datetime(df[c], utc=True)
     calls = df.groupby("call_id").agg(
-        received=("received_at", "min"), answered=("answered_at", "min"),
-        created=("created_at", "min"), first_dispatch=("dispatched_at", "min"),
-        self_initiated=("self_initiated", "any"), cancelled=("cancelled", "all"))
-    first = (df.sort_values(["onscene_at", "dispatched_at", "unit_id"], na_position="last")
-             .groupby("call_id").head(1).set_index("call_id"))
-    calls = calls.join(first[["dispatched_at", "enroute_at", "onscene_at", "cleared_at"]].rename(
-        columns=lambda c: c.removesuffix("_at").replace("dispatched", "dispatched")))
+        received=("received_at", "min"),
+        answered=("answered_at", "min"),
+        created=("created_at", "min"),
+        first_dispatch=("dispatched_at", "min"),
+        self_initiated=("self_initiated", "any"),
+        cancelled=("cancelled", "all"),
+    )
+    first = (
+        df.sort_values(["onscene_at", "dispatched_at", "unit_id"], na_position="last")
+        .groupby("call_id")
+        .head(1)
+        .set_index("call_id")
+    )
+    calls = calls.join(
+        first[["dispatched_at", "enroute_at", "onscene_at", "cleared_at"]].rename(
+            columns=lambda c: c.removesuffix("_at").replace("dispatched", "dispatched")
+        )
+    )
     calls = calls[~calls["self_initiated"] & ~calls["cancelled"]]
     out = {}
     for name, (start, fallback, end, arrival, zero, cap) in RULES.items():
@@ -123,7 +153,8 @@ def test_segments_match_pandas(built):
         if name in THRESHOLDS:
             share = (values <= THRESHOLDS[name]).mean() * 100
             assert row["Within the threshold"] == (
-                f"{percent(share, 1)} within {seconds_as_minutes(THRESHOLDS[name])}"), name
+                f"{percent(share, 1)} within {seconds_as_minutes(THRESHOLDS[name])}"
+            ), name
         else:
             assert row["Within the threshold"] == "—", name
 
@@ -134,10 +165,13 @@ def _pandas_reasons(calls: pd.DataFrame, name: str) -> pd.Series:
     begin = calls[start] if fallback is None else calls[start].fillna(calls[fallback])
     s = (calls[end] - begin).dt.total_seconds()
     reason = pd.Series("", index=calls.index)
-    checks = [(arrival and True, calls["onscene"].isna(), "No unit arrived"),
-              (True, s.isna(), "Missing time stamp"), (True, s < 0, "Negative interval"),
-              (zero, s == 0, "Zero from a status button"),
-              (cap is not None, s > (cap or 0), "Over the cap")]
+    checks = [
+        (arrival and True, calls["onscene"].isna(), "No unit arrived"),
+        (True, s.isna(), "Missing time stamp"),
+        (True, s < 0, "Negative interval"),
+        (zero, s == 0, "Zero from a status button"),
+        (cap is not None, s > (cap or 0), "Over the cap"),
+    ]
     for active, hit, label in checks:
         if active:
             reason = reason.mask((reason == "") & hit.fillna(False), label)
@@ -151,8 +185,13 @@ def test_reasons_scope_and_priority(built):
     for name in RULES:
         expected = _pandas_reasons(segs[name][2], name).value_counts()
         row = reasons[LABELS[name]]
-        for label in ("No unit arrived", "Missing time stamp", "Negative interval",
-                      "Zero from a status button", "Over the cap"):
+        for label in (
+            "No unit arrived",
+            "Missing time stamp",
+            "Negative interval",
+            "Zero from a status button",
+            "Over the cap",
+        ):
             assert row[label] == str(int(expected.get(label, 0))), (name, label)
     # The planted defects reach their reasons.
     assert reasons[LABELS["travel"]]["Zero from a status button"] == "1"
@@ -169,8 +208,11 @@ def test_reasons_scope_and_priority(built):
     for priority in ("P", "1", "2", "3"):
         ids = first_priority.index[first_priority["priority"] == priority]
         mine = values[values.index.isin(ids)]
-        row = next(r for r in by_priority[1:] if r[0] == f"Priority {priority}"
-                   and r[1] == LABELS["response"])
+        row = next(
+            r
+            for r in by_priority[1:]
+            if r[0] == f"Priority {priority}" and r[1] == LABELS["response"]
+        )
         assert row[2] == seconds_as_minutes(pct(mine, 50)), priority
         assert row[6] == str(len(mine)), priority
 
@@ -190,9 +232,11 @@ def test_standards_are_evaluated_as_defined(built):
     assert durham["Calls it applies to"] == "police; priority 1"
     headline = figures(analysis)
     assert headline["Priority-1 calls: average time to first unit on scene"].value == (
-        seconds_as_minutes(mine.mean()))
+        seconds_as_minutes(mine.mean())
+    )
     assert headline["Priority-1 calls reached within 5:00"].value == percent(
-        (mine <= 300).mean() * 100, 1)
+        (mine <= 300).mean() * 100, 1
+    )
     # Fire and EMS standards do not apply to police calls.
     assert not any("NFPA 1710" in key for key in standards)
 
@@ -202,22 +246,28 @@ def test_durham_public_export_has_no_times_not_zero_times(tmp_path):
     calls count, and every time is reported missing with its reason, never as 0:00."""
     from civicstat.warehouse import Registry, connect, dataset_table, ingest
 
-    header = ("Event Number,Case Number,Call Date,Call Time,Source,Priority,Nature,Address,X,Y,"
-              "District,Beat,Disposition,Cancelled")
+    header = (
+        "Event Number,Case Number,Call Date,Call Time,Source,Priority,Nature,Address,X,Y,"
+        "District,Beat,Disposition,Cancelled"
+    )
     lines = [header]
     for i in range(30):
-        lines.append(f"E23-{i:03d},,2023-03-{1 + i % 28:02d},{i % 24:02d}:15:00,Phone Call,"
-                     f"{1 + i % 3},WELFARE CHECK,,,,D{1 + i % 5},{111 + i},NO ACTION,"
-                     f"{'Y' if i == 0 else 'N'}")
+        lines.append(
+            f"E23-{i:03d},,2023-03-{1 + i % 28:02d},{i % 24:02d}:15:00,Phone Call,"
+            f"{1 + i % 3},WELFARE CHECK,,,,D{1 + i % 5},{111 + i},NO ACTION,"
+            f"{'Y' if i == 0 else 'N'}"
+        )
     path = tmp_path / "dpd_cfs.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     con = connect(None)
     registry = Registry()
-    report = ingest(con, registry.contract("calls_for_service"), [path],
-                    registry.mapping("durham-dpd-cfs"))
+    report = ingest(
+        con, registry.contract("calls_for_service"), [path], registry.mapping("durham-dpd-cfs")
+    )
     assert report.files[0].loaded == 30
-    analysis = response_times.build(dataset_table(con, "calls_for_service"),
-                                    Window(dt.date(2023, 3, 1), dt.date(2023, 4, 1)))
+    analysis = response_times.build(
+        dataset_table(con, "calls_for_service"), Window(dt.date(2023, 3, 1), dt.date(2023, 4, 1))
+    )
     got = figures(analysis)
     assert got["Calls in scope"].value == "29"  # one cancelled
     assert got["Median time from call to first unit on scene"].value == "—"

@@ -31,14 +31,22 @@ from civicstat.warehouse import connect, dataset_table
 
 KEY = "rtm/synthetic-test"
 CATALOGUE = Path(__file__).resolve().parents[2] / "measures" / "catalogues" / "pilots.yaml"
-EXAMPLE = (Path(__file__).resolve().parents[2] / "safety" / "risk_terrain" / "examples"
-           / "durham_robbery_2013.yaml")
+EXAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "safety"
+    / "risk_terrain"
+    / "examples"
+    / "durham_robbery_2013.yaml"
+)
 
 
 def zone_spec(zone_set: str, start: str, end: str) -> MeasureSpec:
     """The catalogue's robberies-in-rtm-zones spec, pointed at ``zone_set`` and a period."""
-    entry = next(m for m in yaml.safe_load(CATALOGUE.read_text())["measures"]
-                 if m["slug"] == "robberies-in-rtm-zones")
+    entry = next(
+        m
+        for m in yaml.safe_load(CATALOGUE.read_text())["measures"]
+        if m["slug"] == "robberies-in-rtm-zones"
+    )
     spec = dict(entry["spec"], periods={"start": start, "end": end})
     spec["filter"] = {"and": [{"eq": ["offence", "Robbery"]}, {"eq": ["rtm_zone_set", zone_set]}]}
     return MeasureSpec.from_dict(spec)
@@ -68,12 +76,20 @@ def _table(analysis, caption):
 @pytest.mark.django_db
 def test_command_runs_writes_the_report_and_publishes(world, warehouse_url, tmp_path):
     out = StringIO()
-    call_command("rtm", "run", str(world), "--publish", KEY, "--out", str(tmp_path / "r"),
-                 stdout=out)
+    call_command(
+        "rtm", "run", str(world), "--publish", KEY, "--out", str(tmp_path / "r"), stdout=out
+    )
     text = out.getvalue()
     assert "1 of 2 factors selected" in text and f"Published analysis {KEY}." in text
-    for name in ("report.json", "cells.csv", "factors.csv", "validation.csv", "risk_map.svg",
-                 "zones.geojson", "summary.txt"):
+    for name in (
+        "report.json",
+        "cells.csv",
+        "factors.csv",
+        "validation.csv",
+        "risk_map.svg",
+        "zones.geojson",
+        "summary.txt",
+    ):
         assert (tmp_path / "r" / name).is_file(), name
     report = json.loads((tmp_path / "r" / "report.json").read_text())
 
@@ -95,11 +111,18 @@ def test_command_runs_writes_the_report_and_publishes(world, warehouse_url, tmp_
     assert row[5] == f"{five['pai']:.2f}" and row[6] == f"{five['pei']:.2f}"
     chart = next(b for s in stored.sections for b in s.blocks if b.kind == "chart")
     assert chart.svg.startswith("<svg") and 'role="img"' in chart.svg
-    assert [r[0] for r in chart.table.rows] == ["low", "above average", "moderately high",
-                                                "highest"]
+    assert [r[0] for r in chart.table.rows] == [
+        "low",
+        "above average",
+        "moderately high",
+        "highest",
+    ]
     assert [load["file"] for load in stored.loads] == [
-        "study_area.geojson", "robberies.geojson", "convenience_stores.geojson",
-        "schools.geojson"]
+        "study_area.geojson",
+        "robberies.geojson",
+        "convenience_stores.geojson",
+        "schools.geojson",
+    ]
 
     con = connect(warehouse_url)
     try:
@@ -111,7 +134,8 @@ def test_command_runs_writes_the_report_and_publishes(world, warehouse_url, tmp_
     assert int(cells["in_zone"].sum()) == len(report["zones"]["cells"])
     assert sets.loc[0, "fit_max_error_m"] < 0.001
     zone_cells = dict(
-        (b.label, b.value) for s in stored.sections for b in s.blocks if b.kind == "figure")
+        (b.label, b.value) for s in stored.sections for b in s.blocks if b.kind == "figure"
+    )
     assert zone_cells["Zone cells"] == str(len(report["zones"]["cells"]))
 
 
@@ -136,16 +160,25 @@ def test_same_inputs_publish_the_same_content(world, warehouse_url, tmp_path):
 
 
 @pytest.mark.django_db
-def test_zone_breakdown_measure_matches_an_independent_projection(world, warehouse_url,
-                                                                   tmp_path):
+def test_zone_breakdown_measure_matches_an_independent_projection(world, warehouse_url, tmp_path):
     done = run_and_publish(world, publish=KEY, out_dir=tmp_path / "r")
     zones = high_risk_zones(done.result)
     grid = done.result.grid
     # robberies spread over the study area and beyond, over two months, plus other offences
     rng = np.random.default_rng(5)
-    box = project_xy(np.array([grid.origin, (grid.origin[0] + grid.n_cols * grid.cell_size,
-                                             grid.origin[1] + grid.n_rows * grid.cell_size)]),
-                     grid.crs, WGS84)
+    box = project_xy(
+        np.array(
+            [
+                grid.origin,
+                (
+                    grid.origin[0] + grid.n_cols * grid.cell_size,
+                    grid.origin[1] + grid.n_rows * grid.cell_size,
+                ),
+            ]
+        ),
+        grid.crs,
+        WGS84,
+    )
     n = 3000
     lon = rng.uniform(box[0, 0] - 0.01, box[1, 0] + 0.01, n)
     lat = rng.uniform(box[0, 1] - 0.01, box[1, 1] + 0.01, n)
@@ -154,13 +187,21 @@ def test_zone_breakdown_measure_matches_an_independent_projection(world, warehou
     zy = grid.origin[1] + (zones.rows + 0.97) * grid.cell_size
     extra = project_xy(np.column_stack([zx, zy]), grid.crs, WGS84)
     lon, lat = np.r_[lon, extra[:, 0]], np.r_[lat, extra[:, 1]]
-    times = pd.Series(pd.Timestamp("2024-01-01", tz=d.TZ)
-                      + pd.to_timedelta(rng.integers(0, 59 * 86400, len(lon)), unit="s"))
+    times = pd.Series(
+        pd.Timestamp("2024-01-01", tz=d.TZ)
+        + pd.to_timedelta(rng.integers(0, 59 * 86400, len(lon)), unit="s")
+    )
     offence = np.where(rng.random(len(lon)) < 0.8, "Robbery", "Burglary")
-    frame = pd.DataFrame({"incident_id": [f"I{i}" for i in range(len(lon))],
-                          "reported_at": times.dt.tz_convert("UTC"), "offence": offence,
-                          "category": np.where(offence == "Robbery", "violent", "property"),
-                          "latitude": lat, "longitude": lon})
+    frame = pd.DataFrame(
+        {
+            "incident_id": [f"I{i}" for i in range(len(lon))],
+            "reported_at": times.dt.tz_convert("UTC"),
+            "offence": offence,
+            "category": np.where(offence == "Robbery", "violent", "property"),
+            "latitude": lat,
+            "longitude": lon,
+        }
+    )
     frame.loc[0, ["latitude", "longitude"]] = np.nan  # one robbery without a location
     frame.loc[0, "offence"], frame.loc[0, "category"] = "Robbery", "violent"
     d.load(warehouse_url, "crime_incidents", frame, tmp_path)
@@ -178,16 +219,22 @@ def test_zone_breakdown_measure_matches_an_independent_projection(world, warehou
     inside = zones.contains_lonlat(rob.loc[located, "longitude"], rob.loc[located, "latitude"])
     in_area = grid.cell_of(xy) >= 0
     rob["zone"] = "no location"
-    rob.loc[located, "zone"] = np.where(inside, "inside",
-                                        np.where(in_area, "outside", "outside study area"))
+    rob.loc[located, "zone"] = np.where(
+        inside, "inside", np.where(in_area, "outside", "outside study area")
+    )
     rob["month"] = rob["reported_at"].dt.tz_convert(d.TZ).dt.strftime("%Y-%m")
     want = rob.groupby(["month", "zone"]).size()
     assert want.sum() == got.sum() == len(rob)
     for (month, zone), n in want.items():
         assert got[(month, zone)] == n, (month, zone)
     # the pure layer's own breakdown agrees on the located robberies inside the zones
-    pure = zone_breakdown(zones, rob.loc[located, "longitude"], rob.loc[located, "latitude"],
-                          rob.loc[located, "reported_at"], timezone=d.TZ)
+    pure = zone_breakdown(
+        zones,
+        rob.loc[located, "longitude"],
+        rob.loc[located, "latitude"],
+        rob.loc[located, "reported_at"],
+        timezone=d.TZ,
+    )
     assert list(pure["inside"]) == [got[("2024-01", "inside")], got[("2024-02", "inside")]]
 
 
@@ -223,42 +270,65 @@ def test_durham_worked_example_end_to_end(shared_data, warehouse_url, tmp_path):
     from civicstat.warehouse import Registry, ingest
 
     out = StringIO()
-    call_command("rtm", "run", str(EXAMPLE), "--data-root", str(shared_data), "--publish",
-                 "rtm/durham-robbery", "--out", str(tmp_path / "r"), stdout=out)
+    call_command(
+        "rtm",
+        "run",
+        str(EXAMPLE),
+        "--data-root",
+        str(shared_data),
+        "--publish",
+        "rtm/durham-robbery",
+        "--out",
+        str(tmp_path / "r"),
+        stdout=out,
+    )
     assert "29,340 cells of 100 m" in out.getvalue()
     stored = PublishedAnalysis.objects.get(key="rtm/durham-robbery")
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     chosen = _table(stored, "Risk factors chosen, strongest first")
     assert [r[0] for r in chosen] == [s["factor"].replace("_", " ") for s in report["selected"]]
     assert {r[0] for r in _table(stored, "Hit rate, PAI and PEI on the test window")} == {
-        "Risk terrain model", "Kernel density hot spots", "Last period's counts"}
+        "Risk terrain model",
+        "Kernel density hot spots",
+        "Last period's counts",
+    }
 
     # Durham's 2013 crimes through the durham-crime-2013 mapping; robberies inside vs outside
     # the zones per month from the derived view, against the pure layer's pyproj breakdown.
     rows = write_geojson_rows(
         shared_data / "durham-crime-2013" / "durham_all_crimes_2013.geojson",
-        tmp_path / "crimes.csv")
+        tmp_path / "crimes.csv",
+    )
     registry = Registry()
     con = connect(warehouse_url)
     try:
-        ingest(con, registry.contract("crime_incidents"), [rows],
-               registry.mapping("durham-crime-2013"), progress=False)
+        ingest(
+            con,
+            registry.contract("crime_incidents"),
+            [rows],
+            registry.mapping("durham-crime-2013"),
+            progress=False,
+        )
     finally:
         con.disconnect()
     con = connect(warehouse_url, read_only=True)
     try:
         series = run(zone_spec("rtm/durham-robbery", "2013-01-01", "2013-11-30"), resolver(con))
-        robberies = dataset_table(con, "crime_incidents").filter(
-            lambda t: t.offence == "Robbery").to_pandas()
+        robberies = (
+            dataset_table(con, "crime_incidents")
+            .filter(lambda t: t.offence == "Robbery")
+            .to_pandas()
+        )
     finally:
         con.disconnect()
-    got = series.frame.pivot_table(index="period_label", columns="breakdown", values="value",
-                                   aggfunc="sum", fill_value=0)
+    got = series.frame.pivot_table(
+        index="period_label", columns="breakdown", values="value", aggfunc="sum", fill_value=0
+    )
     located = robberies.dropna(subset=["latitude", "longitude"])
     zones = load_zones(tmp_path / "r")  # the zones the report saved
-    pure = zone_breakdown(zones, located["longitude"], located["latitude"],
-                          located["reported_at"], timezone=d.TZ)
+    pure = zone_breakdown(
+        zones, located["longitude"], located["latitude"], located["reported_at"], timezone=d.TZ
+    )
     assert list(got["inside"]) == list(pure["inside"])
     assert int(got.to_numpy().sum()) == len(robberies)
     assert dt.date(2013, 1, 1) <= series.frame["period_start"].min()
-

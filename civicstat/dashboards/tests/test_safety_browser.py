@@ -41,13 +41,25 @@ def _analyses():
     crisis = load_crisis(con, heart_data._responses(), name="crisis")
     out = heart.build(crisis, Window(dt.date(2023, 1, 1), dt.date(2023, 3, 1)))
     calls, responses = div_data._data()
-    out.append(diversion.build(load_calls(con, calls, name="calls"),
-                               load_crisis(con, responses, name="crisis2"),
-                               Window(dt.date(2023, 1, 1), dt.date(2023, 4, 1))))
-    out.append(response_times.build(load_calls(con, rt_data._calls(), name="calls2"),
-                                    Window(dt.date(2023, 10, 1), dt.date(2023, 12, 1))))
-    out.append(familiar_neighbors.build(load_crisis(con, fn_data._rows(), name="crisis3"),
-                                        Window(dt.date(2023, 1, 1), dt.date(2024, 1, 1))))
+    out.append(
+        diversion.build(
+            load_calls(con, calls, name="calls"),
+            load_crisis(con, responses, name="crisis2"),
+            Window(dt.date(2023, 1, 1), dt.date(2023, 4, 1)),
+        )
+    )
+    out.append(
+        response_times.build(
+            load_calls(con, rt_data._calls(), name="calls2"),
+            Window(dt.date(2023, 10, 1), dt.date(2023, 12, 1)),
+        )
+    )
+    out.append(
+        familiar_neighbors.build(
+            load_crisis(con, fn_data._rows(), name="crisis3"),
+            Window(dt.date(2023, 1, 1), dt.date(2024, 1, 1)),
+        )
+    )
     return out
 
 

@@ -55,10 +55,13 @@ def warehouse(tmp_path_factory):
     registry = Registry()
     con = connect(url)
     try:
-        for dataset, path, mapping in (("calls_for_service", calls_csv, CALLS_MAPPING),
-                                       ("crisis_responses", crisis_csv, CRISIS_MAPPING)):
-            report = ingest(con, registry.contract(dataset), [path], registry.mapping(mapping),
-                            progress=False)
+        for dataset, path, mapping in (
+            ("calls_for_service", calls_csv, CALLS_MAPPING),
+            ("crisis_responses", crisis_csv, CRISIS_MAPPING),
+        ):
+            report = ingest(
+                con, registry.contract(dataset), [path], registry.mapping(mapping), progress=False
+            )
             assert report.files[0].quarantined == 0, dataset
     finally:
         con.disconnect()
@@ -66,8 +69,12 @@ def warehouse(tmp_path_factory):
     calls = pd.read_csv(calls_csv, dtype=str, keep_default_na=False, usecols=["call_id"])
     people = set(crisis.loc[crisis["person_id"] != "", "person_id"])
     assert len(people) > 2000  # pseudonymous ids really are in the warehouse
-    return {"url": url, "people": people, "responses": set(crisis["response_id"]),
-            "calls": set(calls["call_id"])}
+    return {
+        "url": url,
+        "people": people,
+        "responses": set(crisis["response_id"]),
+        "calls": set(calls["call_id"]),
+    }
 
 
 def _site(settings, warehouse, events: bool = False):
@@ -89,8 +96,9 @@ def _site(settings, warehouse, events: bool = False):
 
         load_demo_events(as_of=AS_OF)
         load_demo_engagement(as_of=AS_OF)
-    run = refresh(as_of=AS_OF, run_sources=False, analyses=PRODUCERS,
-                  slugs=[m.slug for m in measures])
+    run = refresh(
+        as_of=AS_OF, run_sources=False, analyses=PRODUCERS, slugs=[m.slug for m in measures]
+    )
     assert run.skipped == [] and run.analyses_count == 8
     return plan, measures
 
@@ -140,8 +148,16 @@ class _Links(HTMLParser):
                 self.links.append(value)
 
 
-SKIP = ("/admin", "/django-admin", "/documents", "/static", "/media", "/i18n",
-        "/events/internal", "/engage/staff")
+SKIP = (
+    "/admin",
+    "/django-admin",
+    "/documents",
+    "/static",
+    "/media",
+    "/i18n",
+    "/events/internal",
+    "/engage/staff",
+)
 ID_PATTERNS = (re.compile(r"N-[0-9a-f]{10}"), re.compile(r"H\d{10}"), re.compile(r"P\d{10}"))
 MAX_PAGES = 600
 
@@ -177,20 +193,33 @@ def _crawl(client, seeds: list[str]) -> dict[str, bytes]:
 def test_no_url_shows_person_level_data(client, settings, warehouse):
     _site(settings, warehouse, events=True)
     listing = client.get("/measures.json").json()["measures"]
-    mine = [m for m in listing if m["slug"].startswith(("crt-", "co-response-", "heart-",
-                                                        "care-navigation-", "p1-"))]
+    mine = [
+        m
+        for m in listing
+        if m["slug"].startswith(("crt-", "co-response-", "heart-", "care-navigation-", "p1-"))
+    ]
     assert len(mine) >= 12
-    seeds = ["/", "/measures/", "/measures.json", "/events/", "/events/feeds/",
-             "/events/feeds/public.ics"]
+    seeds = [
+        "/",
+        "/measures/",
+        "/measures.json",
+        "/events/",
+        "/events/feeds/",
+        "/events/feeds/public.ics",
+    ]
     for m in listing:
-        seeds += [f"/measures/{m['slug']}/", f"/measures/{m['slug']}.csv",
-                  f"/measures/{m['slug']}.json"]
+        seeds += [
+            f"/measures/{m['slug']}/",
+            f"/measures/{m['slug']}.csv",
+            f"/measures/{m['slug']}.json",
+        ]
     pages = _crawl(client, seeds)
     # The crawl reached the community-safety pages, their charts and the calendar feeds.
-    for path in ("/fy2024-2026/create-a-safer-community-together/community-safety/",
-                 "/fy2024-2026/create-a-safer-community-together/community-safety/"
-                 "community-response-teams/",
-                 "/fy2024-2026/create-a-safer-community-together/response-times/"):
+    for path in (
+        "/fy2024-2026/create-a-safer-community-together/community-safety/",
+        "/fy2024-2026/create-a-safer-community-together/community-safety/community-response-teams/",
+        "/fy2024-2026/create-a-safer-community-together/response-times/",
+    ):
         assert path in pages, sorted(pages)[:40]
     familiar = [u for u in pages if u.endswith("/familiar-neighbors-data/")]
     assert familiar, "the familiar-neighbors data page was not reached from the home page"
@@ -209,6 +238,7 @@ def test_no_url_shows_person_level_data(client, settings, warehouse):
 
 def _without_sql(url: str, text: str) -> str:
     if url.endswith(".json"):
+
         def strip(node):
             if isinstance(node, dict):
                 return {k: strip(v) for k, v in node.items() if k != "sql"}

@@ -22,6 +22,7 @@ from .published import (
 )
 
 __all__ = [
+    "ValueSource",
     "Cadence",
     "Direction",
     "ManualValue",

@@ -130,16 +130,19 @@ class Measure(
     counts_people = models.BooleanField(
         _("counts people"),
         default=False,
-        help_text=_("Counts of people are suppressed when between 1 and 10, with complementary "
-                    "suppression."),
+        help_text=_(
+            "Counts of people are suppressed when between 1 and 10, with complementary suppression."
+        ),
     )
     suppression_shape = models.CharField(
         _("how counts of people relate"),
         max_length=12,
         choices=SuppressionShape.choices,
         default=SuppressionShape.TABLE,
-        help_text=_("Decides which cells must also be hidden so a suppressed one cannot be "
-                    "worked out from the others."),
+        help_text=_(
+            "Decides which cells must also be hidden so a suppressed one cannot be "
+            "worked out from the others."
+        ),
     )
     grace_days = models.PositiveSmallIntegerField(
         _("days allowed after a period ends"),
@@ -194,7 +197,9 @@ class Measure(
         MultiFieldPanel(
             [
                 FieldPanel("page"),
-                FieldRowPanel([FieldPanel("role"), FieldPanel("headline"), FieldPanel("sort_order")]),
+                FieldRowPanel(
+                    [FieldPanel("role"), FieldPanel("headline"), FieldPanel("sort_order")]
+                ),
                 FieldPanel("departments"),
             ],
             heading=_("Where it belongs"),

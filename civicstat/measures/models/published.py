@@ -34,7 +34,9 @@ class RefreshRun(models.Model):
     error = models.TextField(_("error"), blank=True)
     analyses_count = models.PositiveIntegerField(_("analyses"), default=0)
     skipped = models.JSONField(
-        _("skipped"), default=list, blank=True,
+        _("skipped"),
+        default=list,
+        blank=True,
         help_text=_("Analyses not computed, with the reason (e.g. a dataset never loaded)."),
     )
 
@@ -80,13 +82,14 @@ class MeasureComputation(models.Model):
         ]
         verbose_name = _("measure computation")
 
+    def __str__(self):
+        return f"{self.measure} in refresh {self.run_id}"
+
 
 class MeasureValue(models.Model):
     """One published value of a measure for one period (and breakdown)."""
 
-    measure = models.ForeignKey(
-        "measures.Measure", on_delete=models.CASCADE, related_name="values"
-    )
+    measure = models.ForeignKey("measures.Measure", on_delete=models.CASCADE, related_name="values")
     source = models.CharField(_("source"), max_length=10, choices=ValueSource.choices)
     run = models.ForeignKey(
         RefreshRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="values"
@@ -162,6 +165,9 @@ class MeasureChart(models.Model):
 
     class Meta:
         verbose_name = _("published chart")
+
+    def __str__(self):
+        return f"Chart of {self.measure}"
 
 
 class PublishedAnalysis(models.Model):

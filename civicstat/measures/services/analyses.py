@@ -31,9 +31,15 @@ class ComputedAnalyses:
 def load_records(con, dataset: str, cache: dict[str, list]) -> list[dict]:
     if dataset not in cache:
         cache[dataset] = [
-            {"load_id": r.load_id, "dataset": r.dataset, "file": r.file, "sha256": r.sha256,
-             "rows_loaded": r.loaded, "rows_updated": r.updated,
-             "loaded_at": r.started_at.isoformat()}
+            {
+                "load_id": r.load_id,
+                "dataset": r.dataset,
+                "file": r.file,
+                "sha256": r.sha256,
+                "rows_loaded": r.loaded,
+                "rows_updated": r.updated,
+                "loaded_at": r.started_at.isoformat(),
+            }
             for r in loads_used(con, dataset)
         ]
     return cache[dataset]
@@ -50,8 +56,9 @@ def _missing(con, datasets: tuple[str, ...]) -> list[str]:
     return missing
 
 
-def compute_analyses(con, resolve, as_of: dt.date | None, loads_cache: dict,
-                     only: list[str] | None = None) -> ComputedAnalyses:
+def compute_analyses(
+    con, resolve, as_of: dt.date | None, loads_cache: dict, only: list[str] | None = None
+) -> ComputedAnalyses:
     context = AnalysisContext(resolve=resolve, as_of=as_of or timezone.localdate())
     done: list[tuple[str, Analysis, list[dict]]] = []
     skipped: list[dict] = []
@@ -60,8 +67,12 @@ def compute_analyses(con, resolve, as_of: dt.date | None, loads_cache: dict,
             continue
         missing = _missing(con, producer.datasets)
         if missing:
-            skipped.append({"producer": producer.name,
-                            "reason": f"no data loaded for {', '.join(sorted(set(missing)))}"})
+            skipped.append(
+                {
+                    "producer": producer.name,
+                    "reason": f"no data loaded for {', '.join(sorted(set(missing)))}",
+                }
+            )
             continue
         try:
             results = list(producer.produce(context))
@@ -91,8 +102,14 @@ def publish_analyses(run: RefreshRun | None, computed: ComputedAnalyses) -> int:
     return len(computed.analyses)
 
 
-def save_analysis(analysis: Analysis, *, producer: str, run: RefreshRun | None, loads: list,
-                  when: dt.datetime | None = None) -> PublishedAnalysis:
+def save_analysis(
+    analysis: Analysis,
+    *,
+    producer: str,
+    run: RefreshRun | None,
+    loads: list,
+    when: dt.datetime | None = None,
+) -> PublishedAnalysis:
     stored, _ = PublishedAnalysis.objects.update_or_create(
         key=analysis.key,
         defaults={

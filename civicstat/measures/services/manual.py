@@ -36,8 +36,9 @@ def suppress_people(rows: list[MeasureValue], shape: str) -> None:
                 table = pd.DataFrame([[row.value]], columns=["value"], index=["all"])
                 _mask(row, suppress_table(table)["suppression"].iloc[0])
             continue
-        table = pd.DataFrame([[r.value for r in cells]], columns=[r.breakdown for r in cells],
-                             index=["all"])
+        table = pd.DataFrame(
+            [[r.value for r in cells]], columns=[r.breakdown for r in cells], index=["all"]
+        )
         result = suppress_table(table, row_totals=bool(overall))
         reasons = dict(zip(result["column"], result["suppression"], strict=True))
         for row in cells:
@@ -63,8 +64,11 @@ def publish_manual_values(measure: Measure) -> list[MeasureValue]:
         period = period_of(measure, entry.period_start, fy)
         start = entry.period_start
         end = entry.period_end or period.end
-        label = entry.period_label or (period.label if start == period.start and not entry.period_end
-                                       else f"{start:%b %-d, %Y} – {end:%b %-d, %Y}")
+        label = entry.period_label or (
+            period.label
+            if start == period.start and not entry.period_end
+            else f"{start:%b %-d, %Y} – {end:%b %-d, %Y}"
+        )
         result = evaluate(rule, entry.value, None, label)
         rows.append(
             MeasureValue(

@@ -89,8 +89,9 @@ def refresh(
         if analyses is None:
             analyses = not slugs
         only = analyses if isinstance(analyses, list) else None
-        computed, extra = compute_all(list(measures), url, run_record, as_of,
-                                      analyses=bool(analyses), only=only)
+        computed, extra = compute_all(
+            list(measures), url, run_record, as_of, analyses=bool(analyses), only=only
+        )
         publish(run_record, computed, extra)
     except Exception as exc:  # recorded and re-raised: the run is the audit trail
         run_record.status = RefreshStatus.FAILED
@@ -119,9 +120,15 @@ def push_sources(url: str) -> None:
         con.disconnect()
 
 
-def compute_all(measures: list[Measure], url: str, run_record: RefreshRun,
-                as_of: dt.date | None, *, analyses: bool = False,
-                only: list[str] | None = None) -> tuple[list[Computed], ComputedAnalyses]:
+def compute_all(
+    measures: list[Measure],
+    url: str,
+    run_record: RefreshRun,
+    as_of: dt.date | None,
+    *,
+    analyses: bool = False,
+    only: list[str] | None = None,
+) -> tuple[list[Computed], ComputedAnalyses]:
     con = connect(url, read_only=_is_file(url))
     try:
         resolve = resolver(con)
@@ -214,8 +221,11 @@ def complete_periods(series: Series) -> Series:
     keep = series.frame["complete"].astype(bool)
     starts = set(series.frame.loc[keep, "period_start"])
     exclusions = series.exclusions[series.exclusions["period_start"].isin(starts)]
-    return replace(series, frame=series.frame[keep].reset_index(drop=True),
-                   exclusions=exclusions.reset_index(drop=True))
+    return replace(
+        series,
+        frame=series.frame[keep].reset_index(drop=True),
+        exclusions=exclusions.reset_index(drop=True),
+    )
 
 
 def validate(measure: Measure, spec, series: Series) -> None:
@@ -245,8 +255,9 @@ def validate(measure: Measure, spec, series: Series) -> None:
 
 
 @transaction.atomic
-def publish(run_record: RefreshRun, computed: list[Computed],
-            analyses: ComputedAnalyses | None = None) -> None:
+def publish(
+    run_record: RefreshRun, computed: list[Computed], analyses: ComputedAnalyses | None = None
+) -> None:
     measures = [c.measure for c in computed]
     MeasureValue.objects.filter(measure__in=measures, source=ValueSource.COMPUTED).delete()
     for item in computed:

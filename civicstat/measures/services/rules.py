@@ -42,11 +42,12 @@ def status_rule_for(measure: Measure, fy_start: int | None = None) -> StatusRule
     standing = (
         (measure.target_low, measure.target_high)
         if ranged and measure.target_low is not None and measure.target_high is not None
-        else None if ranged else measure.target
+        else None
+        if ranged
+        else measure.target
     )
     targets = {
-        period_of(measure, t.period_start, fy).label: t.target
-        for t in measure.period_targets.all()
+        period_of(measure, t.period_start, fy).label: t.target for t in measure.period_targets.all()
     }
     unit = UNIT_WORDS.get(measure.value_format, measure.unit)
     return StatusRule.from_dict(

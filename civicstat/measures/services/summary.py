@@ -47,7 +47,9 @@ def status_display(plan, key: str, explanation: str = "") -> StatusDisplay | Non
     option = plan.measure_status(key) if plan is not None else None
     if option is not None:
         return StatusDisplay(key, option.label, option.colour, option.icon, explanation)
-    label, colour, icon = FALLBACK_STATUS.get(key, (key.replace("_", " ").title(), "#4a5568", "dash"))
+    label, colour, icon = FALLBACK_STATUS.get(
+        key, (key.replace("_", " ").title(), "#4a5568", "dash")
+    )
     return StatusDisplay(key, label, colour, icon, explanation)
 
 
@@ -72,7 +74,8 @@ def summarise(measures, plan) -> list[MeasureSummary]:
         if latest is None and rows:
             newest = rows[0].period_start
             breakdowns = sorted(
-                (v for v in rows if v.period_start == newest), key=lambda v: natural_key(v.breakdown)
+                (v for v in rows if v.period_start == newest),
+                key=lambda v: natural_key(v.breakdown),
             )
         status = status_display(plan, latest.status, latest.status_text()) if latest else None
         summaries.append(MeasureSummary(measure, latest, status, breakdowns))

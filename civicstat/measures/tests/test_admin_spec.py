@@ -18,17 +18,31 @@ FORMSET = {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0, "MIN_NUM_FORMS": 0, "MAX_NUM_FO
 
 def measure_form(measure, **changes):
     fields = {
-        "name": measure.name, "slug": measure.slug, "definition": measure.definition,
-        "page": measure.page_id, "role": measure.role, "sort_order": measure.sort_order,
-        "kind": measure.kind, "cadence": measure.cadence, "unit": measure.unit,
-        "value_format": measure.value_format, "decimals": measure.decimals,
-        "suppression_shape": measure.suppression_shape, "grace_days": measure.grace_days,
+        "name": measure.name,
+        "slug": measure.slug,
+        "definition": measure.definition,
+        "page": measure.page_id,
+        "role": measure.role,
+        "sort_order": measure.sort_order,
+        "kind": measure.kind,
+        "cadence": measure.cadence,
+        "unit": measure.unit,
+        "value_format": measure.value_format,
+        "decimals": measure.decimals,
+        "suppression_shape": measure.suppression_shape,
+        "grace_days": measure.grace_days,
         "spec": yaml.safe_dump(measure.spec) if measure.spec else "",
-        "source_note": measure.source_note, "direction": measure.direction,
+        "source_note": measure.source_note,
+        "direction": measure.direction,
         "target": "" if measure.target is None else measure.target,
-        "target_low": "", "target_high": "", "tolerance": measure.tolerance,
-        "tolerance_mode": measure.tolerance_mode, "min_n": measure.min_n,
-        "period_targets": FORMSET, "manual_values": FORMSET, "annotations": FORMSET,
+        "target_low": "",
+        "target_high": "",
+        "tolerance": measure.tolerance,
+        "tolerance_mode": measure.tolerance_mode,
+        "min_n": measure.min_n,
+        "period_targets": FORMSET,
+        "manual_values": FORMSET,
+        "annotations": FORMSET,
     }
     fields.update(changes)
     data = nested_form_data(fields)
@@ -74,8 +88,10 @@ def test_spec_and_target_change_waits_for_approval(client, police_measure):
     assert live.latest_revision.content["target"] == 5.0  # the change is recorded
 
     client.force_login(office)
-    approve = reverse("wagtailsnippets_measures_measure:workflow_action",
-                      args=(live.pk, "approve", state.current_task_state.pk))
+    approve = reverse(
+        "wagtailsnippets_measures_measure:workflow_action",
+        args=(live.pk, "approve", state.current_task_state.pk),
+    )
     client.post(approve, {"comment": "ok"})
     live.refresh_from_db()
     assert live.spec["grain"] == "quarter" and live.target == 5.0
@@ -96,8 +112,12 @@ def test_status_rule_edit_is_reviewed_then_used_by_the_refresh(client, police_me
     office = t.make_user("pat", groups=[Group.objects.get(name=PERFORMANCE_OFFICE)])
     url = reverse("wagtailsnippets_measures_measure:edit", args=(police_measure.pk,))
     data = measure_form(
-        police_measure, direction="lower_is_better", target="2", tolerance="1",
-        tolerance_mode="absolute", min_n="2",
+        police_measure,
+        direction="lower_is_better",
+        target="2",
+        tolerance="1",
+        tolerance_mode="absolute",
+        min_n="2",
         period_targets=inline_formset([{"period_start": "2024-06-01", "target": "1"}]),
     )
     data["action-submit"] = "Submit"
@@ -106,19 +126,29 @@ def test_status_rule_edit_is_reviewed_then_used_by_the_refresh(client, police_me
     live = Measure.objects.get(pk=police_measure.pk)
     assert live.direction == "higher_is_better" and live.min_n == 1  # not public yet
     content = live.latest_revision.content
-    assert (content["direction"], content["tolerance"], content["tolerance_mode"],
-            content["min_n"]) == ("lower_is_better", 1.0, "absolute", 2)
+    assert (
+        content["direction"],
+        content["tolerance"],
+        content["tolerance_mode"],
+        content["min_n"],
+    ) == ("lower_is_better", 1.0, "absolute", 2)
     assert [(p["period_start"], p["target"]) for p in content["period_targets"]] == [
         ("2024-06-01", 1.0)
     ]
 
     state = WorkflowState.objects.get(base_content_type__model="measure", object_id=str(live.pk))
     client.force_login(office)
-    client.post(reverse("wagtailsnippets_measures_measure:workflow_action",
-                        args=(live.pk, "approve", state.current_task_state.pk)), {"comment": "ok"})
+    client.post(
+        reverse(
+            "wagtailsnippets_measures_measure:workflow_action",
+            args=(live.pk, "approve", state.current_task_state.pk),
+        ),
+        {"comment": "ok"},
+    )
     refresh(as_of=dt.date(2024, 9, 15), run_sources=False)
-    published = {v.period_label: (v.status, v.target)
-                 for v in MeasureValue.objects.filter(measure=live)}
+    published = {
+        v.period_label: (v.status, v.target) for v in MeasureValue.objects.filter(measure=live)
+    }
     # Calls per month 3, 2, 1 (conftest.CALLS). Lower is better, absolute tolerance 1:
     # June 3 against its own target 1 misses by 2 → needs improvement; July 2 meets 2 → on
     # target; August's single call is below the 2-record minimum → insufficient data.

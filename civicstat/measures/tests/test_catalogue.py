@@ -52,7 +52,9 @@ def plan():
 
 
 def test_attach_places_measures_by_number_and_slug(plan, tmp_path):
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
   - slug: calls-per-month
     initiative: "2.11"
     name: Calls per month
@@ -68,7 +70,8 @@ def test_attach_places_measures_by_number_and_slug(plan, tmp_path):
     name: Calls on the data page
     annotations: [{{date: 2024-07-01, label: New system}}]
 {SPEC}
-""")
+""",
+    )
     measures = {m.slug: m for m in attach(plan["plan"], path)}
     first = Measure.objects.get(slug="calls-per-month")
     assert first.page.specific == plan["initiative"] and first.role == MeasureRole.KEY
@@ -79,7 +82,8 @@ def test_attach_places_measures_by_number_and_slug(plan, tmp_path):
     on_page = Measure.objects.get(slug="calls-on-page")
     assert on_page.page_id == plan["page"].pk
     assert [(a.date.isoformat(), a.label) for a in on_page.annotations.all()] == [
-        ("2024-07-01", "New system")]
+        ("2024-07-01", "New system")
+    ]
     assert first.revisions.count() == 1  # published through a revision, like any edit
     # Attaching again updates, never duplicates.
     attach(plan["plan"], path)
@@ -87,17 +91,30 @@ def test_attach_places_measures_by_number_and_slug(plan, tmp_path):
 
 
 def test_a_manual_measure_that_becomes_computed_withdraws_its_typed_values(plan, tmp_path):
-    manual = Measure.objects.create(name="Calls", slug="calls-per-month", page=plan["initiative"],
-                                    kind=MeasureKind.MANUAL, live=True, cadence="month")
-    ManualValue.objects.create(measure=manual, period_start="2024-06-01", value=12,
-                               entered_by_name="Pat")
+    manual = Measure.objects.create(
+        name="Calls",
+        slug="calls-per-month",
+        page=plan["initiative"],
+        kind=MeasureKind.MANUAL,
+        live=True,
+        cadence="month",
+    )
+    ManualValue.objects.create(
+        measure=manual, period_start="2024-06-01", value=12, entered_by_name="Pat"
+    )
     publish_manual_values(manual)
     assert MeasureValue.objects.filter(measure=manual, source=ValueSource.MANUAL).count() == 1
-    attach(plan["plan"], write(tmp_path, f"""
+    attach(
+        plan["plan"],
+        write(
+            tmp_path,
+            f"""
   - slug: calls-per-month
     initiative: "2.11"
     name: Calls per month
-{SPEC}"""))
+{SPEC}""",
+        ),
+    )
     manual.refresh_from_db()
     assert manual.kind == MeasureKind.COMPUTED
     assert not MeasureValue.objects.filter(measure=manual).exists()
@@ -105,7 +122,9 @@ def test_a_manual_measure_that_becomes_computed_withdraws_its_typed_values(plan,
 
 
 def test_problems_are_reported_by_path_and_nothing_changes(plan, tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
   - slug: no-place
     name: Nowhere
     spec: {dataset: calls_for_service, time_column: received_at, periods: {start: 2024-06-01},
@@ -116,14 +135,17 @@ def test_problems_are_reported_by_path_and_nothing_changes(plan, tmp_path):
     direction: sideways
     spec: {dataset: calls_for_service, time_column: received_at, periods: {start: 2024-06-01},
            aggregate: tally}
-""")
+""",
+    )
     with pytest.raises(CatalogueError) as error:
         load(path)
     text = str(error.value)
     assert "measures[0]: say where the measure belongs" in text
     assert "measures[1].direction: 'sideways' is not allowed" in text
     assert "measures[1].spec.aggregate.kind" in text and "tally" in text
-    missing_page = write(tmp_path, f"""
+    missing_page = write(
+        tmp_path,
+        f"""
   - slug: fine-one
     initiative: "2.11"
     name: Fine
@@ -131,19 +153,27 @@ def test_problems_are_reported_by_path_and_nothing_changes(plan, tmp_path):
   - slug: lost-one
     page: no-such-page
     name: Lost
-{SPEC}""", "second.yaml")
-    with pytest.raises(CatalogueError, match=r"measures\[1\]\.page: the plan 'test-plan' has no "
-                                             r"page 'no-such-page'"):
+{SPEC}""",
+        "second.yaml",
+    )
+    with pytest.raises(
+        CatalogueError,
+        match=r"measures\[1\]\.page: the plan 'test-plan' has no "
+        r"page 'no-such-page'",
+    ):
         attach(plan["plan"], missing_page)
     assert not Measure.objects.filter(slug="fine-one").exists()
 
 
 def test_command_attaches_and_reports(plan, tmp_path):
-    path = write(tmp_path, f"""
+    path = write(
+        tmp_path,
+        f"""
   - slug: calls-per-month
     initiative: "2.11"
     name: Calls per month
-{SPEC}""")
+{SPEC}""",
+    )
     out = StringIO()
     call_command("measures", "attach", str(path), stdout=out)
     assert "1 measures attached to test-plan" in out.getvalue()
@@ -157,7 +187,13 @@ def test_shipped_catalogues_are_valid():
 
     t.department("police")
     for path in catalogues():
-        for department in ("human-resources", "fire", "emergency-communications",
-                           "community-safety", "parks-recreation", "budget-management"):
+        for department in (
+            "human-resources",
+            "fire",
+            "emergency-communications",
+            "community-safety",
+            "parks-recreation",
+            "budget-management",
+        ):
             t.department(department)
         assert load(path), path

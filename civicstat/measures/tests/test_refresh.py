@@ -20,8 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def published(measure):
     return {
-        (v.period_label, v.breakdown): v.value
-        for v in MeasureValue.objects.filter(measure=measure)
+        (v.period_label, v.breakdown): v.value for v in MeasureValue.objects.filter(measure=measure)
     }
 
 
@@ -29,7 +28,11 @@ def test_refresh_publishes_values_with_provenance(measured):
     run = refresh(as_of=measured["as_of"], run_sources=False)
     assert run.status == RefreshStatus.SUCCEEDED and run.measures_count == 2
     # Hand count of conftest.CALLS, by local month (23:59 on 30 June is June; 00:01 on 1 July is July).
-    assert published(measured["count"]) == {("2024-06", ""): 3, ("2024-07", ""): 2, ("2024-08", ""): 1}
+    assert published(measured["count"]) == {
+        ("2024-06", ""): 3,
+        ("2024-07", ""): 2,
+        ("2024-08", ""): 1,
+    }
     # Medians of minutes to scene: June [6, 12, 4] -> 6; July [9] (one call has no on-scene) -> 9.
     medians = published(measured["median"])
     assert medians[("2024-06", "")] == 360 and medians[("2024-07", "")] == 540
@@ -42,7 +45,10 @@ def test_refresh_publishes_values_with_provenance(measured):
     assert "quantile" in computation.sql.lower() and "calls_for_service" in computation.sql
     assert computation.percentile_method == "inverted_cdf"
     assert [load["dataset"] for load in computation.loads] == ["calls_for_service"]
-    assert computation.loads[0]["file"].endswith("calls.csv") and len(computation.loads[0]["sha256"]) == 64
+    assert (
+        computation.loads[0]["file"].endswith("calls.csv")
+        and len(computation.loads[0]["sha256"]) == 64
+    )
     assert MeasureChart.objects.filter(measure=measured["count"]).exists()
 
 
@@ -51,8 +57,7 @@ def test_a_failing_measure_leaves_everything_published_unchanged(measured):
     before = sorted(MeasureValue.objects.values_list("measure_id", "period_label", "value"))
     charts_before = sorted(MeasureChart.objects.values_list("measure_id", "rendered_at"))
     broken = measured["median"]
-    broken.spec = {**broken.spec, "value": "no_such_column",
-                   "derive": {}}
+    broken.spec = {**broken.spec, "value": "no_such_column", "derive": {}}
     broken.save()
     with pytest.raises(RefreshError, match="median-minutes-to-scene"):
         refresh(as_of=dt.date(2024, 10, 15), run_sources=False)
@@ -94,21 +99,35 @@ def test_series_validation_refuses_duplicates_and_negative_counts(measured):
         def __init__(self, frame):
             self.frame = frame
 
-    base = {"period_start": [dt.date(2024, 6, 1)] * 2, "period_label": ["2024-06"] * 2,
-            "breakdown": ["", ""], "value": [1.0, 2.0], "n_used": [1, 2]}
+    base = {
+        "period_start": [dt.date(2024, 6, 1)] * 2,
+        "period_label": ["2024-06"] * 2,
+        "breakdown": ["", ""],
+        "value": [1.0, 2.0],
+        "n_used": [1, 2],
+    }
     with pytest.raises(RefreshError, match="appears twice"):
         validate(measured["count"], spec, FakeSeries(pd.DataFrame(base)))
-    negative = {**base, "period_start": [dt.date(2024, 6, 1), dt.date(2024, 7, 1)],
-                "period_label": ["2024-06", "2024-07"], "value": [1.0, -2.0]}
+    negative = {
+        **base,
+        "period_start": [dt.date(2024, 6, 1), dt.date(2024, 7, 1)],
+        "period_label": ["2024-06", "2024-07"],
+        "value": [1.0, -2.0],
+    }
     with pytest.raises(RefreshError, match="negative count"):
         validate(measured["count"], spec, FakeSeries(pd.DataFrame(negative)))
-    rate = MeasureSpec.from_dict({**measured["count"].spec, "aggregate": {
-        "kind": "rate", "numerator": {"eq": ["cancelled", True]}, "scale": 100}})
+    rate = MeasureSpec.from_dict(
+        {
+            **measured["count"].spec,
+            "aggregate": {"kind": "rate", "numerator": {"eq": ["cancelled", True]}, "scale": 100},
+        }
+    )
     no_denominator = {**negative, "value": [50.0, 10.0], "n_used": [2, 0]}
     with pytest.raises(RefreshError, match="2024-07 has no denominator"):
         validate(measured["count"], rate, FakeSeries(pd.DataFrame(no_denominator)))
-    validate(measured["count"], rate, FakeSeries(pd.DataFrame({**no_denominator,
-                                                               "n_used": [2, 1]})))
+    validate(
+        measured["count"], rate, FakeSeries(pd.DataFrame({**no_denominator, "n_used": [2, 1]}))
+    )
 
 
 def test_a_failing_analysis_producer_leaves_everything_published_unchanged(measured):

@@ -44,8 +44,12 @@ class DataPage(PlanContentPage):
         "core.Department", verbose_name=_("departments"), blank=True, related_name="data_pages"
     )
 
-    parent_page_types = ["plans.PlanPage", "plans.GoalPage", "plans.InitiativePage",
-                         "plans.DataPage"]
+    parent_page_types = [
+        "plans.PlanPage",
+        "plans.GoalPage",
+        "plans.InitiativePage",
+        "plans.DataPage",
+    ]
     subpage_types = ["plans.DataPage"]
 
     content_panels = Page.content_panels + [

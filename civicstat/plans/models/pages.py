@@ -160,9 +160,7 @@ class GoalPage(NumberedPage):
     base_form_class = NumberedPageForm
 
     statement = models.TextField(_("goal statement"), blank=True)
-    why_this_matters = RichTextField(
-        _("why this matters"), blank=True, features=NARRATIVE_FEATURES
-    )
+    why_this_matters = RichTextField(_("why this matters"), blank=True, features=NARRATIVE_FEATURES)
 
     parent_page_types = ["plans.PlanPage"]
     subpage_types = ["plans.ObjectivePage", "plans.DataPage"]

@@ -94,11 +94,7 @@ class StatusOption(models.Model):
 
         if self.colour and not re.match(HEX_COLOUR, self.colour):
             raise ValidationError({"colour": _("Enter a colour as # and six hex digits.")})
-        if (
-            self.kind == StatusKind.MEASURE
-            and self.key
-            and self.key not in MEASURE_STATUS_KEYS
-        ):
+        if self.kind == StatusKind.MEASURE and self.key and self.key not in MEASURE_STATUS_KEYS:
             raise ValidationError(
                 {
                     "key": _("Measure statuses must use one of the status rule's keys: %(keys)s")

@@ -1,9 +1,9 @@
 """The plan as data: a documented YAML format that round-trips the whole plan tree (docs/plan-format.md).
 
-    data = load(path)             # YAML → dict (PlanFileError if it is not YAML)
-    problems = validate(data)     # every problem, each with its path in the file
-    plan = import_plan(data)      # all or nothing: validates first, changes nothing on any problem
-    text = dump(export_plan(plan))
+data = load(path)             # YAML → dict (PlanFileError if it is not YAML)
+problems = validate(data)     # every problem, each with its path in the file
+plan = import_plan(data)      # all or nothing: validates first, changes nothing on any problem
+text = dump(export_plan(plan))
 """
 
 from .errors import PlanFileError, Problem

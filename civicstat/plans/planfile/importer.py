@@ -44,10 +44,16 @@ def import_plan(data: dict, *, replace: bool = False, user=None, source: str = "
     when a plan with the same slug exists and ``replace`` is False, or when a measure slug is
     already used by another plan."""
     problems = validate(data, known_departments=Department.objects.values_list("slug", flat=True))
-    existing = PlanPage.objects.filter(slug=data.get("slug")).first() if isinstance(data, dict) else None
+    existing = (
+        PlanPage.objects.filter(slug=data.get("slug")).first() if isinstance(data, dict) else None
+    )
     if existing is not None and not replace:
-        problems.append(Problem("slug", f"a plan with slug {data['slug']!r} already exists "
-                                        "(use --replace to replace it)"))
+        problems.append(
+            Problem(
+                "slug",
+                f"a plan with slug {data['slug']!r} already exists (use --replace to replace it)",
+            )
+        )
     if not problems:
         problems.extend(_measure_slug_clashes(data, existing))
     if problems:
@@ -82,8 +88,11 @@ def _page_measures(pages: list | None, path: str):
 def _measure_slug_clashes(data: dict, existing: PlanPage | None) -> list[Problem]:
     own = set()
     if existing is not None:
-        own = set(Measure.objects.filter(page__in=existing.get_descendants(inclusive=True))
-                  .values_list("slug", flat=True))
+        own = set(
+            Measure.objects.filter(page__in=existing.get_descendants(inclusive=True)).values_list(
+                "slug", flat=True
+            )
+        )
     taken = set(Measure.objects.values_list("slug", flat=True)) - own
     return [
         Problem(f"{path}.slug", f"measure slug {m['slug']!r} is already used by another plan")
@@ -207,7 +216,9 @@ class _Builder:
         return self.statuses[(StatusKind.INITIATIVE, key)] if key else None
 
     def _publish(self, page) -> None:
-        page.save_revision(user=self.user, log_action=False).publish(user=self.user, log_action=False)
+        page.save_revision(user=self.user, log_action=False).publish(
+            user=self.user, log_action=False
+        )
 
     def _person(self, name: str | None):
         return self.users.get(name or "")

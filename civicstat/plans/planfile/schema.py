@@ -25,29 +25,97 @@ SLUG = re.compile(r"^[-a-z0-9_]+$")
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 PLAN_KEYS = {
-    "format", "slug", "title", "short_title", "period", "start_date", "end_date", "adopted_on",
-    "archived", "numbered", "fiscal_year_start_month", "intro", "departments", "statuses", "goals",
+    "format",
+    "slug",
+    "title",
+    "short_title",
+    "period",
+    "start_date",
+    "end_date",
+    "adopted_on",
+    "archived",
+    "numbered",
+    "fiscal_year_start_month",
+    "intro",
+    "departments",
+    "statuses",
+    "goals",
     "pages",
 }
 DEPARTMENT_KEYS = {"slug", "name", "short_name", "email", "website", "description"}
 STATUS_KEYS = {"key", "label", "colour", "icon", "description"}
-GOAL_KEYS = {"number", "title", "slug", "statement", "why_this_matters", "measures", "objectives",
-             "pages"}
+GOAL_KEYS = {
+    "number",
+    "title",
+    "slug",
+    "statement",
+    "why_this_matters",
+    "measures",
+    "objectives",
+    "pages",
+}
 OBJECTIVE_KEYS = {"number", "title", "slug", "summary", "initiatives"}
 INITIATIVE_KEYS = {
-    "number", "title", "slug", "status", "departments", "description", "key_measures_analysis",
-    "why_important", "what_we_did", "next_steps", "status_history", "measures", "pages",
+    "number",
+    "title",
+    "slug",
+    "status",
+    "departments",
+    "description",
+    "key_measures_analysis",
+    "why_important",
+    "what_we_did",
+    "next_steps",
+    "status_history",
+    "measures",
+    "pages",
 }
-DATA_PAGE_KEYS = {"slug", "title", "summary", "body", "analyses", "departments", "measures", "pages"}
+DATA_PAGE_KEYS = {
+    "slug",
+    "title",
+    "summary",
+    "body",
+    "analyses",
+    "departments",
+    "measures",
+    "pages",
+}
 ANALYSIS_KEY = re.compile(r"^[a-z0-9][a-z0-9_./-]*$")
 MEASURE_KEYS = {
-    "slug", "name", "definition", "kind", "unit", "value_format", "decimals", "cadence",
-    "counts_people", "suppression_shape", "grace_days", "direction", "target", "target_low", "target_high", "tolerance",
-    "tolerance_mode", "min_n", "headline", "departments", "source", "spec", "targets",
-    "annotations", "values",
+    "slug",
+    "name",
+    "definition",
+    "kind",
+    "unit",
+    "value_format",
+    "decimals",
+    "cadence",
+    "counts_people",
+    "suppression_shape",
+    "grace_days",
+    "direction",
+    "target",
+    "target_low",
+    "target_high",
+    "tolerance",
+    "tolerance_mode",
+    "min_n",
+    "headline",
+    "departments",
+    "source",
+    "spec",
+    "targets",
+    "annotations",
+    "values",
 }
 VALUE_KEYS = {
-    "period_start", "period_end", "period_label", "breakdown", "value", "note", "entered_by",
+    "period_start",
+    "period_end",
+    "period_label",
+    "breakdown",
+    "value",
+    "note",
+    "entered_by",
     "entered_at",
 }
 
@@ -66,14 +134,18 @@ class _Checker:
         self.problems.append(Problem(path, message))
 
     # -- primitive checks -------------------------------------------------------------------
-    def mapping(self, value: Any, path: str, allowed: set[str], required: Iterable[str] = ()) -> bool:
+    def mapping(
+        self, value: Any, path: str, allowed: set[str], required: Iterable[str] = ()
+    ) -> bool:
         if not isinstance(value, dict):
             self.add(path, f"expected a mapping, got {type(value).__name__}")
             return False
         for key in value:
             if key not in allowed:
-                self.add(f"{path}.{key}" if path else str(key),
-                         f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+                self.add(
+                    f"{path}.{key}" if path else str(key),
+                    f"unknown key (expected one of: {', '.join(sorted(allowed))})",
+                )
         for key in required:
             if value.get(key) in (None, ""):
                 self.add(f"{path}.{key}" if path else key, "is required")
@@ -97,8 +169,9 @@ class _Checker:
         if value is not None and not isinstance(value, bool):
             self.add(f"{path}.{key}", f"expected true or false, got {value!r}")
 
-    def number(self, data: dict, key: str, path: str, minimum: float | None = None,
-               integer: bool = False) -> None:
+    def number(
+        self, data: dict, key: str, path: str, minimum: float | None = None, integer: bool = False
+    ) -> None:
         value = data.get(key)
         if value is None:
             return
@@ -136,10 +209,14 @@ class _Checker:
             try:
                 parsed = dt.datetime.fromisoformat(value)
             except ValueError:
-                self.add(f"{path}.{key}", f"'{value}' is not a time (expected ISO 8601 with offset)")
+                self.add(
+                    f"{path}.{key}", f"'{value}' is not a time (expected ISO 8601 with offset)"
+                )
                 return
         else:
-            self.add(f"{path}.{key}", f"expected a time such as 2024-01-15T09:30:00-05:00, got {value!r}")
+            self.add(
+                f"{path}.{key}", f"expected a time such as 2024-01-15T09:30:00-05:00, got {value!r}"
+            )
             return
         if parsed.tzinfo is None:
             self.add(f"{path}.{key}", f"'{value}' has no time zone offset (add e.g. -05:00 or Z)")
@@ -147,7 +224,9 @@ class _Checker:
     def choice(self, data: dict, key: str, path: str, allowed: list[str]) -> None:
         value = data.get(key)
         if value is not None and value not in allowed:
-            self.add(f"{path}.{key}", f"{value!r} is not allowed (expected one of: {', '.join(allowed)})")
+            self.add(
+                f"{path}.{key}", f"{value!r} is not allowed (expected one of: {', '.join(allowed)})"
+            )
 
     def slug(self, data: dict, key: str, path: str, required: bool = False) -> None:
         value = data.get(key)
@@ -156,7 +235,9 @@ class _Checker:
                 self.add(f"{path}.{key}", "is required")
             return
         if not isinstance(value, str) or not SLUG.match(value):
-            self.add(f"{path}.{key}", f"{value!r} is not a slug (lower-case letters, digits, - and _)")
+            self.add(
+                f"{path}.{key}", f"{value!r} is not a slug (lower-case letters, digits, - and _)"
+            )
 
     def unique(self, rows: list, key: str, path: str, what: str, normalise: Callable = str) -> None:
         seen: dict[str, int] = {}
@@ -165,8 +246,10 @@ class _Checker:
                 continue
             value = normalise(row[key])
             if value in seen:
-                self.add(f"{path}[{index}].{key}",
-                         f"{what} {row[key]!r} is used twice (also at {path}[{seen[value]}])")
+                self.add(
+                    f"{path}[{index}].{key}",
+                    f"{what} {row[key]!r} is used twice (also at {path}[{seen[value]}])",
+                )
             else:
                 seen[value] = index
 
@@ -186,7 +269,10 @@ def validate(data: Any, known_departments: Iterable[str] = ()) -> list[Problem]:
     c.boolean(data, "archived", "")
     c.boolean(data, "numbered", "")
     c.number(data, "fiscal_year_start_month", "", minimum=1, integer=True)
-    if isinstance(data.get("fiscal_year_start_month"), int) and data["fiscal_year_start_month"] > 12:
+    if (
+        isinstance(data.get("fiscal_year_start_month"), int)
+        and data["fiscal_year_start_month"] > 12
+    ):
         c.add("fiscal_year_start_month", "must be between 1 and 12")
 
     departments = c.items(data.get("departments"), "departments")
@@ -232,8 +318,15 @@ def validate(data: Any, known_departments: Iterable[str] = ()) -> list[Problem]:
             for ii, initiative in enumerate(initiatives):
                 ipath = f"{opath}.initiatives[{ii}]"
                 if c.mapping(initiative, ipath, INITIATIVE_KEYS, required=("title",)):
-                    _check_initiative(c, initiative, ipath, objective.get("number"), numbered,
-                                      status_keys, department_slugs)
+                    _check_initiative(
+                        c,
+                        initiative,
+                        ipath,
+                        objective.get("number"),
+                        numbered,
+                        status_keys,
+                        department_slugs,
+                    )
     return c.problems
 
 
@@ -253,7 +346,10 @@ def _check_statuses(c: _Checker, statuses: Any) -> dict[str, set[str]]:
             c.text(row, "label", path)
             c.text(row, "description", path)
             if isinstance(row.get("colour"), str) and not HEX.match(row["colour"]):
-                c.add(f"{path}.colour", f"{row['colour']!r} is not a colour (expected # and six hex digits)")
+                c.add(
+                    f"{path}.colour",
+                    f"{row['colour']!r} is not a colour (expected # and six hex digits)",
+                )
             c.choice(row, "icon", path, _choices(StatusIcon))
             if kind == "measure":
                 c.choice(row, "key", path, list(MEASURE_STATUS_KEYS))
@@ -274,8 +370,9 @@ def _number_text(value: Any) -> str | None:
     return None
 
 
-def _check_page(c: _Checker, data: dict, path: str, level: str, parent_number: Any,
-                numbered: bool) -> None:
+def _check_page(
+    c: _Checker, data: dict, path: str, level: str, parent_number: Any, numbered: bool
+) -> None:
     c.text(data, "title", path)
     c.slug(data, "slug", path)
     raw = data.get("number")
@@ -284,27 +381,41 @@ def _check_page(c: _Checker, data: dict, path: str, level: str, parent_number: A
             c.add(f"{path}.number", f"is required: this plan numbers its {level}s")
         return
     if isinstance(raw, float):
-        c.add(f"{path}.number", f"{raw!r} must be written as text in quotes (e.g. '2.10'), "
-                                 "or a trailing zero is lost")
+        c.add(
+            f"{path}.number",
+            f"{raw!r} must be written as text in quotes (e.g. '2.10'), or a trailing zero is lost",
+        )
         return
     number = _number_text(raw)
     if number is None:
         c.add(f"{path}.number", f"expected text such as '2.11', got {raw!r}")
         return
-    problem = number_problem(level, number, _number_text(parent_number) if level != "goal" else None)
+    problem = number_problem(
+        level, number, _number_text(parent_number) if level != "goal" else None
+    )
     if problem:
         c.add(f"{path}.number", problem)
 
 
-def _check_initiative(c: _Checker, data: dict, path: str, parent_number: Any, numbered: bool,
-                      status_keys: dict[str, set[str]], departments: set[str]) -> None:
+def _check_initiative(
+    c: _Checker,
+    data: dict,
+    path: str,
+    parent_number: Any,
+    numbered: bool,
+    status_keys: dict[str, set[str]],
+    departments: set[str],
+) -> None:
     _check_page(c, data, path, "initiative", parent_number, numbered)
     for key in ("description", "key_measures_analysis", "why_important", "what_we_did"):
         c.text(data, key, path)
     status = data.get("status")
     if status is not None and status not in status_keys["initiative"]:
         allowed = ", ".join(sorted(status_keys["initiative"])) or "none defined"
-        c.add(f"{path}.status", f"{status!r} is not a status of this plan (expected one of: {allowed})")
+        c.add(
+            f"{path}.status",
+            f"{status!r} is not a status of this plan (expected one of: {allowed})",
+        )
     _check_department_refs(c, data.get("departments"), f"{path}.departments", departments)
     for si, step in enumerate(c.items(data.get("next_steps"), f"{path}.next_steps")):
         spath = f"{path}.next_steps[{si}]"
@@ -338,8 +449,10 @@ def _check_data_pages(c: _Checker, pages: Any, path: str, departments: set[str])
             c.text(page, key, ppath)
         for ai, key in enumerate(c.items(page.get("analyses"), f"{ppath}.analyses")):
             if not isinstance(key, str) or not ANALYSIS_KEY.match(key):
-                c.add(f"{ppath}.analyses[{ai}]", f"{key!r} is not an analysis key "
-                                                  "(lower-case letters, digits, _ . / and -)")
+                c.add(
+                    f"{ppath}.analyses[{ai}]",
+                    f"{key!r} is not an analysis key (lower-case letters, digits, _ . / and -)",
+                )
         _check_department_refs(c, page.get("departments"), f"{ppath}.departments", departments)
         _check_measures(c, page.get("measures"), f"{ppath}.measures", departments)
         _check_data_pages(c, page.get("pages"), f"{ppath}.pages", departments)
@@ -361,7 +474,10 @@ def _check_measures(c: _Checker, measures: Any, path: str, departments: set[str]
         slug = measure.get("slug")
         if isinstance(slug, str):
             if slug in c.measure_slugs:
-                c.add(f"{mpath}.slug", f"measure slug {slug!r} is used twice (also at {c.measure_slugs[slug]})")
+                c.add(
+                    f"{mpath}.slug",
+                    f"measure slug {slug!r} is used twice (also at {c.measure_slugs[slug]})",
+                )
             else:
                 c.measure_slugs[slug] = mpath
         for key in ("name", "definition", "unit", "source"):
@@ -388,7 +504,9 @@ def _check_measures(c: _Checker, measures: Any, path: str, departments: set[str]
         _check_department_refs(c, measure.get("departments"), f"{mpath}.departments", departments)
         for ti, target in enumerate(c.items(measure.get("targets"), f"{mpath}.targets")):
             tpath = f"{mpath}.targets[{ti}]"
-            if c.mapping(target, tpath, {"period_start", "target"}, required=("period_start", "target")):
+            if c.mapping(
+                target, tpath, {"period_start", "target"}, required=("period_start", "target")
+            ):
                 c.date(target, "period_start", tpath, required=True)
                 c.number(target, "target", tpath)
         for ai, note in enumerate(c.items(measure.get("annotations"), f"{mpath}.annotations")):
@@ -413,8 +531,11 @@ def _check_measures(c: _Checker, measures: Any, path: str, departments: set[str]
             c.timestamp(value, "entered_at", vpath)
             key = (str(value.get("period_start")), value.get("breakdown") or "")
             if key in seen:
-                c.add(vpath, f"a value for period {key[0]} and breakdown {key[1]!r} is already at "
-                             f"{mpath}.values[{seen[key]}]")
+                c.add(
+                    vpath,
+                    f"a value for period {key[0]} and breakdown {key[1]!r} is already at "
+                    f"{mpath}.values[{seen[key]}]",
+                )
             else:
                 seen[key] = vi
         if measure.get("kind") == MeasureKind.MANUAL and measure.get("spec"):

@@ -23,14 +23,21 @@ _Dumper.add_representer(str, _str)
 
 def dump(data: dict) -> str:
     return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
     )
 
 
 def load(source: str | Path) -> dict:
     """Parse a plan file given as a path or as YAML text."""
     name = ""
-    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and source.endswith((".yaml", ".yml"))):
+    if isinstance(source, Path) or (
+        isinstance(source, str) and "\n" not in source and source.endswith((".yaml", ".yml"))
+    ):
         path = Path(source)
         name = str(path)
         try:
@@ -48,7 +55,9 @@ def load(source: str | Path) -> dict:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise PlanFileError([Problem("", f"{where}not valid YAML ({exc.problem or exc})")], name) from exc
+        raise PlanFileError(
+            [Problem("", f"{where}not valid YAML ({exc.problem or exc})")], name
+        ) from exc
     if not isinstance(data, dict):
         raise PlanFileError([Problem("", "expected a mapping with format, title, goals …")], name)
     return data

@@ -23,10 +23,14 @@ def initiative_form(page, **changes):
         fields[key] = rich_text(fields[key] or "")
     steps = list(page.next_steps.all())
     fields["next_steps"] = {
-        "TOTAL_FORMS": len(steps), "INITIAL_FORMS": len(steps), "MIN_NUM_FORMS": 0,
+        "TOTAL_FORMS": len(steps),
+        "INITIAL_FORMS": len(steps),
+        "MIN_NUM_FORMS": 0,
         "MAX_NUM_FORMS": 1000,
-        **{str(i): {"id": s.pk, "text": s.text, "done": s.done, "ORDER": i + 1, "DELETE": ""}
-           for i, s in enumerate(steps)},
+        **{
+            str(i): {"id": s.pk, "text": s.text, "done": s.done, "ORDER": i + 1, "DELETE": ""}
+            for i, s in enumerate(steps)
+        },
     }
     fields["comments"] = EMPTY_FORMSET
     departments = changes.pop("departments", None) or [d.pk for d in page.departments.all()]

@@ -32,7 +32,15 @@ def test_resident_navigates_home_goal_initiative(durham, page_at, viewport):
     assert page.locator("h1").inner_text() == "Create a Safer Community Together"
     numbers = page.locator(".initiative-row__label").all_inner_texts()
     assert [n.replace("Initiative", "").strip() for n in numbers] == [
-        "2.11", "2.12", "2.13", "2.21", "2.22", "2.23", "2.31", "2.32", "2.33",
+        "2.11",
+        "2.12",
+        "2.13",
+        "2.21",
+        "2.22",
+        "2.23",
+        "2.31",
+        "2.32",
+        "2.33",
     ]
     screenshot(page, f"goal-2-{viewport}")
     assert_accessible(page, f"goal 2 ({viewport})")
@@ -41,8 +49,13 @@ def test_resident_navigates_home_goal_initiative(durham, page_at, viewport):
     page.wait_for_url("**/joint-community-safety-events/")
     assert "Initiative 2.21" in page.locator("h1").inner_text()
     headings = page.locator("main h2").all_inner_texts()
-    for section in ("Description", "Key Measures & Data Analysis", "Why is it important?",
-                    "What have we been doing?", "What's next?"):
+    for section in (
+        "Description",
+        "Key Measures & Data Analysis",
+        "Why is it important?",
+        "What have we been doing?",
+        "What's next?",
+    ):
         assert section in headings
     assert page.locator(".next-step").count() == 6
     status = page.locator(".initiative-meta .status").first

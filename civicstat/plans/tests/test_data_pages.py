@@ -40,16 +40,31 @@ def test_durham_data_pages_round_trip():
     source_goal2 = next(g for g in source["goals"] if g["number"] == "2")
 
     def shape(pages):
-        return [(p["slug"], p["title"], list(p.get("analyses") or []), sorted(p["departments"]),
-                 shape(p.get("pages") or [])) for p in pages]
+        return [
+            (
+                p["slug"],
+                p["title"],
+                list(p.get("analyses") or []),
+                sorted(p["departments"]),
+                shape(p.get("pages") or []),
+            )
+            for p in pages
+        ]
 
     assert shape(goal2["pages"]) == shape(source_goal2["pages"])
     assert [p["slug"] for p in goal2["pages"][0]["pages"]] == [
-        "community-response-teams", "co-response", "crisis-call-diversion", "care-navigation",
-        "call-diversion"]
+        "community-response-teams",
+        "co-response",
+        "crisis-call-diversion",
+        "care-navigation",
+        "call-diversion",
+    ]
     pilots = goal2["objectives"][0]["initiatives"][2]
     assert [p["slug"] for p in pilots["pages"]] == [
-        "gunshot-detection-pilot", "risk-terrain-modeling", "dirt-bike-mitigation"]
+        "gunshot-detection-pilot",
+        "risk-terrain-modeling",
+        "dirt-bike-mitigation",
+    ]
     crt = DataPage.objects.get(slug="community-response-teams")
     assert crt.keys == ["heart/community_response_team"]
     assert crt.get_parent().slug == "community-safety"

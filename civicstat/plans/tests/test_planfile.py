@@ -65,7 +65,15 @@ def test_round_trip_through_an_empty_database(tmp_path):
     goal2 = next(g for g in exported["goals"] if g["number"] == "2")
     source_goal2 = next(g for g in source["goals"] if g["number"] == "2")
     assert [i["number"] for o in goal2["objectives"] for i in o["initiatives"]] == [
-        "2.11", "2.12", "2.13", "2.21", "2.22", "2.23", "2.31", "2.32", "2.33",
+        "2.11",
+        "2.12",
+        "2.13",
+        "2.21",
+        "2.22",
+        "2.23",
+        "2.31",
+        "2.32",
+        "2.33",
     ]
     fn = goal2["objectives"][0]["initiatives"][0]
     fn_source = source_goal2["objectives"][0]["initiatives"][0]
@@ -73,8 +81,12 @@ def test_round_trip_through_an_empty_database(tmp_path):
         expected = sorted(fn_source[key]) if key == "departments" else fn_source[key]
         assert fn[key] == expected, key
     values = {v["breakdown"]: v["value"] for v in fn["measures"][0]["values"]}
-    assert values == {"5 or more responses": 74, "10 or more responses": 19,
-                      "20 or more responses": 8, "40 or more responses": 4}
+    assert values == {
+        "5 or more responses": 74,
+        "10 or more responses": 19,
+        "20 or more responses": 8,
+        "40 or more responses": 4,
+    }
     events = goal2["objectives"][1]["initiatives"][0]
     assert [s["text"] for s in events["next_steps"]] == [
         s["text"] for s in source_goal2["objectives"][1]["initiatives"][0]["next_steps"]
@@ -100,7 +112,9 @@ def broken_plan():
     goal2["objectives"][0]["initiatives"][2]["status"] = "Done"
     goal2["objectives"][1]["number"] = "3.2"
     goal2["objectives"][0]["initiatives"][0]["departments"].append("sanitation")
-    goal2["objectives"][0]["initiatives"][0]["measures"][0]["values"][0]["period_start"] = "2023-13-01"
+    goal2["objectives"][0]["initiatives"][0]["measures"][0]["values"][0]["period_start"] = (
+        "2023-13-01"
+    )
     goal2["objectives"][0]["initiatives"][1]["measures"][0]["direction"] = "sideways"
     goal2["objectives"][1]["initiatives"][0]["next_steps"][0]["done"] = "yes"
     goal2["objectives"][2]["initiatives"][0]["titel"] = "typo"
@@ -144,7 +158,10 @@ def test_broken_file_changes_nothing(tmp_path):
         call_command("plan", "import", str(path), stdout=StringIO())
     message = str(excinfo.value)
     assert "nothing was imported" in message
-    assert "goals[1].objectives[0].initiatives[2].status: 'Done' is not a status of this plan" in message
+    assert (
+        "goals[1].objectives[0].initiatives[2].status: 'Done' is not a status of this plan"
+        in message
+    )
     assert database_fingerprint() == before
 
 
@@ -176,10 +193,15 @@ def test_measure_slug_used_by_another_plan_is_refused_before_any_change():
     [
         ("goals: [", "not valid YAML"),
         ("- just\n- a list\n", "expected a mapping"),
-        ("format: civicstat-plan/9\ntitle: T\nslug: t\n", "format: 'civicstat-plan/9' is not a supported format"),
+        (
+            "format: civicstat-plan/9\ntitle: T\nslug: t\n",
+            "format: 'civicstat-plan/9' is not a supported format",
+        ),
         ("title: T\nslug: Bad Slug\nformat: civicstat-plan/1\n", "slug: 'Bad Slug' is not a slug"),
-        ("format: civicstat-plan/1\ntitle: T\nslug: t\ngoals:\n- {number: 2.10, title: G}\n",
-         "must be written as text in quotes"),
+        (
+            "format: civicstat-plan/1\ntitle: T\nslug: t\ngoals:\n- {number: 2.10, title: G}\n",
+            "must be written as text in quotes",
+        ),
     ],
 )
 @pytest.mark.django_db

@@ -52,7 +52,9 @@ def test_goal_page_shows_objectives_initiatives_and_headline_measures(client, du
     rows = page.select(".initiative-row")
     assert len(rows) == 9
     headline = {
-        r.select_one(".initiative-row__label").get_text(strip=True): r.select_one(".initiative-row__measure-name")
+        r.select_one(".initiative-row__label").get_text(strip=True): r.select_one(
+            ".initiative-row__measure-name"
+        )
         for r in rows
     }
     assert headline["Initiative 2.21"].get_text(strip=True) == "Joint Community Safety Events"
@@ -72,15 +74,22 @@ def test_initiative_page_has_all_five_sections(client, durham):
     page = soup(client, page_obj.url)
     sections = [h.get_text(strip=True) for h in page.select("main section > h2")]
     assert sections[:5] == [
-        "Description", "Key Measures & Data Analysis", "Why is it important?",
-        "What have we been doing?", "What's next?",
+        "Description",
+        "Key Measures & Data Analysis",
+        "Why is it important?",
+        "What have we been doing?",
+        "What's next?",
     ]
     steps = page.select(".next-step")
     assert len(steps) == 6
-    assert all(s.select_one(".next-step__state").get_text(strip=True) == "Not done yet:" for s in steps)
+    assert all(
+        s.select_one(".next-step__state").get_text(strip=True) == "Not done yet:" for s in steps
+    )
     breadcrumb = [li.get_text(strip=True) for li in page.select("nav.breadcrumbs li")]
-    assert breadcrumb[-2:] == ["2.2 Build Trust between Neighbors and Public Safety Providers",
-                               "2.21 Develop a coordinated cycle of joint community safety events"]
+    assert breadcrumb[-2:] == [
+        "2.2 Build Trust between Neighbors and Public Safety Providers",
+        "2.21 Develop a coordinated cycle of joint community safety events",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,9 @@ def test_department_staff_edit_only_their_own_initiatives(client, tree, staff):
     assert refused.status_code == 302 and refused.url == reverse("wagtailadmin_home")
     # A POST is refused the same way and changes nothing.
     before = tree["fn"].description
-    response = client.post(edit_url(tree["fn"]), initiative_form(tree["fn"], description="<p>Hijacked</p>"))
+    response = client.post(
+        edit_url(tree["fn"]), initiative_form(tree["fn"], description="<p>Hijacked</p>")
+    )
     assert response.status_code == 302
     tree["fn"].refresh_from_db()
     assert tree["fn"].description == before
@@ -60,20 +62,30 @@ def test_changing_an_initiatives_departments_moves_edit_rights(client, tree, sta
 
 
 def test_department_staff_edit_only_their_own_measures(client, tree, staff):
-    mine = Measure.objects.create(name="Police measure", slug="police-measure", page=tree["youth"], live=True)
+    mine = Measure.objects.create(
+        name="Police measure", slug="police-measure", page=tree["youth"], live=True
+    )
     mine.departments.set([tree["police"]])
     mine.save()  # parental many-to-many relations are written on save
-    theirs = Measure.objects.create(name="Safety measure", slug="safety-measure", page=tree["fn"], live=True)
+    theirs = Measure.objects.create(
+        name="Safety measure", slug="safety-measure", page=tree["fn"], live=True
+    )
     theirs.departments.set([tree["safety"]])
     theirs.save()
     client.force_login(staff["police"])
-    assert client.get(reverse("wagtailsnippets_measures_measure:edit", args=(mine.pk,))).status_code == 200
+    assert (
+        client.get(reverse("wagtailsnippets_measures_measure:edit", args=(mine.pk,))).status_code
+        == 200
+    )
     refused = client.get(reverse("wagtailsnippets_measures_measure:edit", args=(theirs.pk,)))
     assert refused.status_code == 302 and refused.url == reverse("wagtailadmin_home")
     listing = client.get(reverse("wagtailsnippets_measures_measure:list")).content.decode()
     assert "Police measure" in listing and "Safety measure" not in listing
     client.force_login(staff["office"])
-    assert client.get(reverse("wagtailsnippets_measures_measure:edit", args=(theirs.pk,))).status_code == 200
+    assert (
+        client.get(reverse("wagtailsnippets_measures_measure:edit", args=(theirs.pk,))).status_code
+        == 200
+    )
 
 
 def test_submitted_update_is_invisible_until_approved(client, tree, staff):
@@ -116,8 +128,13 @@ def test_submitted_update_is_invisible_until_approved(client, tree, staff):
 def test_a_never_published_draft_is_not_served(client, tree):
     from civicstat.plans.models import InitiativePage as Initiative
 
-    draft = Initiative(title="Secret draft", number="2.19", slug="secret-draft", live=False,
-                       status=tree["fn"].status)
+    draft = Initiative(
+        title="Secret draft",
+        number="2.19",
+        slug="secret-draft",
+        live=False,
+        status=tree["fn"].status,
+    )
     draft.departments = [tree["police"]]
     tree["objective"].add_child(instance=draft)
     draft.save_revision()
@@ -137,7 +154,8 @@ def test_status_changes_keep_their_history(client, tree, staff):
 
     history = list(StatusChange.objects.filter(initiative=page).order_by("changed_at", "pk"))
     assert [(h.from_status and h.from_status.key, h.to_status.key) for h in history] == [
-        (None, "in_progress"), ("in_progress", "on_hold"),
+        (None, "in_progress"),
+        ("in_progress", "on_hold"),
     ]
     change = history[-1]
     assert change.changed_by == staff["office"]

@@ -32,7 +32,13 @@ def test_number_rules(level, number, parent, ok):
 
 
 def test_numbers_sort_naturally():
-    assert sorted(["2.10", "2.9", "2.11", "10", "2"], key=sort_key) == ["2", "2.9", "2.10", "2.11", "10"]
+    assert sorted(["2.10", "2.9", "2.11", "10", "2"], key=sort_key) == [
+        "2",
+        "2.9",
+        "2.10",
+        "2.11",
+        "10",
+    ]
 
 
 def test_page_types_only_nest_in_plan_order(tree):
@@ -63,8 +69,18 @@ def _create_initiative_form(objective, number, status, departments=()):
             "key_measures_analysis": rich_text(""),
             "why_important": rich_text(""),
             "what_we_did": rich_text(""),
-            "next_steps": {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0, "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000},
-            "comments": {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0, "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000},
+            "next_steps": {
+                "TOTAL_FORMS": 0,
+                "INITIAL_FORMS": 0,
+                "MIN_NUM_FORMS": 0,
+                "MAX_NUM_FORMS": 1000,
+            },
+            "comments": {
+                "TOTAL_FORMS": 0,
+                "INITIAL_FORMS": 0,
+                "MIN_NUM_FORMS": 0,
+                "MAX_NUM_FORMS": 1000,
+            },
         }
     )
     data["departments"] = [d.pk for d in departments]  # a multi-value field, not a nested list
@@ -85,7 +101,9 @@ def test_admin_form_rejects_bad_numbers(client, tree, number, message):
     objective = tree["objective"]
     status = tree["plan"].status_options.get(kind="initiative", key="in_progress")
     url = reverse("wagtailadmin_pages:add", args=("plans", "initiativepage", objective.pk))
-    response = client.post(url, _create_initiative_form(objective, number, status, [tree["police"]]))
+    response = client.post(
+        url, _create_initiative_form(objective, number, status, [tree["police"]])
+    )
     assert response.status_code == 200  # form redisplayed with errors, nothing created
     assert message in response.content.decode()
     assert not InitiativePage.objects.filter(title="New initiative").exists()

@@ -31,8 +31,9 @@ def yearly_band_rows(
 ) -> ir.Table:
     """Columns ``year_start`` (date, 1 January of the local year), ``band`` (text) and
     ``threshold`` (int): one row per person who reached the threshold in that year."""
-    require_columns(crisis, ("person_id", "received_at", "program"), DATASET,
-                    "familiar-neighbor bands")
+    require_columns(
+        crisis, ("person_id", "received_at", "program"), DATASET, "familiar-neighbor bands"
+    )
     c = crisis.filter(crisis.person_id.notnull() & crisis.received_at.notnull())
     if programs is not None:
         c = c.filter(c.program.isin(list(programs)))

@@ -22,7 +22,9 @@ def local_month(times: pd.Series, tz: str = LOCAL_TZ) -> pd.Series:
 def local_week(times: pd.Series, tz: str = LOCAL_TZ) -> pd.Series:
     """Monday (a ``datetime.date``) of the local ISO week of each time."""
     local = times.dt.tz_convert(tz)
-    days = local.dt.tz_localize(None).dt.normalize() - pd.to_timedelta(local.dt.day_of_week, unit="D")
+    days = local.dt.tz_localize(None).dt.normalize() - pd.to_timedelta(
+        local.dt.day_of_week, unit="D"
+    )
     return pd.Series([d.date() for d in days], index=times.index, dtype="object")
 
 

@@ -11,16 +11,26 @@ def _crisis(counts: dict[str, int], year_start: str, program="community_response
     rows = []
     for person, n in counts.items():
         for i in range(n):
-            rows.append({"person_id": person, "program": program,
-                         "received_at": pd.Timestamp(year_start) + pd.Timedelta(hours=3 * i)})
+            rows.append(
+                {
+                    "person_id": person,
+                    "program": program,
+                    "received_at": pd.Timestamp(year_start) + pd.Timedelta(hours=3 * i),
+                }
+            )
     return rows
 
 
 def test_bands_count_people_by_local_year_and_leave_out_ids():
     rows = _crisis({"p1": 45, "p2": 22, "p3": 12, "p4": 5, "p5": 4}, "2023-03-01T15:00Z")
     # 04:30 UTC on 1 January 2024 is still 31 December 2023 in Durham: counted in 2023.
-    rows += [{"person_id": "p4", "program": "co_response",
-              "received_at": pd.Timestamp("2024-01-01T04:30Z")}]
+    rows += [
+        {
+            "person_id": "p4",
+            "program": "co_response",
+            "received_at": pd.Timestamp("2024-01-01T04:30Z"),
+        }
+    ]
     rows += _crisis({"p6": 6}, "2024-02-01T15:00Z")
     rows += _crisis({"p7": 9}, "2023-05-01T15:00Z", program="care_navigation")  # not counted
     for i, row in enumerate(rows):

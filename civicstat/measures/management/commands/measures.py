@@ -28,8 +28,9 @@ class Command(BaseCommand):
         else:
             current = list(plans.filter(archived=False))
             if len(current) != 1:
-                raise CommandError("say which plan with --plan SLUG "
-                                   f"({len(current)} plans are not archived)")
+                raise CommandError(
+                    f"say which plan with --plan SLUG ({len(current)} plans are not archived)"
+                )
             target = current[0]
         try:
             measures = attach(target, files)
@@ -37,4 +38,6 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was attached.\n{exc}") from exc
         for measure in measures:
             self.stdout.write(f"  {measure.slug:<45} on {measure.page.title}")
-        self.stdout.write(self.style.SUCCESS(f"{len(measures)} measures attached to {target.slug}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{len(measures)} measures attached to {target.slug}.")
+        )

@@ -31,7 +31,9 @@ class Command(BaseCommand):
         plans = PlanPage.objects.all()
         page = plans.filter(slug=plan).first() if plan else plans.filter(archived=False).first()
         if page is None:
-            raise CommandError(f"no plan with slug {plan!r}" if plan else "there is no plan to export")
+            raise CommandError(
+                f"no plan with slug {plan!r}" if plan else "there is no plan to export"
+            )
         text = planfile.dump(planfile.export_plan(page))
         if file == "-":
             self.stdout.write(text, ending="")
@@ -45,7 +47,9 @@ class Command(BaseCommand):
             page = planfile.import_plan(data, replace=replace, source=file)
         except planfile.PlanFileError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(f"Imported plan {page.slug!r} ({page.title}) from {file}"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Imported plan {page.slug!r} ({page.title}) from {file}")
+        )
 
     def do_check(self, file, **_):
         from civicstat.core.models import Department
