@@ -12,6 +12,7 @@ class NavItem:
     label: str
     url: str
     current: str  # "page" for this page, "true" for the section containing it, "" otherwise
+    content: bool = False  # the label is plan content (a goal's title), not the code's words
 
 
 def navigation_for(request) -> list[NavItem]:
@@ -23,8 +24,8 @@ def navigation_for(request) -> list[NavItem]:
     plan = home.current_plan() if home else None
     if plan is None:
         return []
-    items = [(goal.title, goal.url) for goal in plan.goals()]
-    items.append((_("All initiatives"), plan.url + plan.reverse_subpage("initiatives")))
+    items = [(goal.title, goal.url, True) for goal in plan.goals()]
+    items.append((_("All initiatives"), plan.url + plan.reverse_subpage("initiatives"), False))
     path = request.path
 
     def current(url: str) -> str:
@@ -32,4 +33,4 @@ def navigation_for(request) -> list[NavItem]:
             return "page"
         return "true" if url and url != "/" and path.startswith(url) else ""
 
-    return [NavItem(label, url, current(url)) for label, url in items]
+    return [NavItem(label, url, current(url), content) for label, url, content in items]

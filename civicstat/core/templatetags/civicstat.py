@@ -34,6 +34,23 @@ def measure_value(value, measure):
     return format_measure_value(value, measure)
 
 
+@register.simple_tag
+def content_lang() -> str:
+    """`` lang="en"`` for an element holding the city's own content (plan pages, measure and
+    event names, published charts and analyses: written, or rendered by a refresh, in the site's
+    LANGUAGE_CODE) while the reader has chosen another interface language, so screen readers
+    pronounce it right (WCAG 3.1.2, language of parts); nothing when the two agree."""
+    from django.conf import settings
+    from django.utils.html import format_html
+    from django.utils.translation import get_language
+
+    content = settings.LANGUAGE_CODE
+    current = get_language() or content
+    if current.split("-")[0].lower() == content.split("-")[0].lower():
+        return ""
+    return format_html(' lang="{}"', content)
+
+
 @register.inclusion_tag("includes/status_badge.html")
 def status_badge(status, prefix=""):
     return {"status": status, "prefix": prefix}

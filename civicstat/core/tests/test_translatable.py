@@ -146,3 +146,33 @@ def test_the_public_site_speaks_spanish(client, db):
         skip = gettext("Skip to main content")
     assert skip != "Skip to main content" and skip in html
     assert "Skip to main content" not in html
+
+
+def test_content_in_another_language_than_the_interface_is_marked(client, db):
+    """WCAG 3.1.2: read in Spanish, the plan's own words (written in English) carry lang="en";
+    the interface's words do not. Read in English, nothing is marked."""
+    from bs4 import BeautifulSoup
+
+    from civicstat.core import testing as t
+
+    plan = t.make_plan()
+    goal = t.make_goal(plan)
+    objective = t.make_objective(goal)
+    initiative = t.make_initiative(objective, title="Familiar neighbors")
+
+    spanish = BeautifulSoup(
+        client.get(initiative.url, HTTP_ACCEPT_LANGUAGE="es").content, "html.parser"
+    )
+    assert spanish.html["lang"] == "es"
+    marked = {el.get_text(" ", strip=True) for el in spanish.select('main [lang="en"]')}
+    assert "Familiar neighbors" in marked  # the initiative's title
+    assert "Create a Safer Community Together" in marked  # the goal above it
+    assert "In Progress" in marked  # the plan's own status vocabulary
+    heading = spanish.select_one("#description-heading")
+    assert heading.get_text(strip=True) == "Descripción" and not heading.find_parent(lang="en")
+    nav = spanish.select('nav.site-nav a[lang="en"]')
+    assert [a.get_text(strip=True) for a in nav] == ["Create a Safer Community Together"]
+
+    english = BeautifulSoup(client.get(initiative.url).content, "html.parser")
+    assert english.html["lang"] == "en"
+    assert english.select("main [lang]") == []

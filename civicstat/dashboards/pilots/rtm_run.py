@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civicstat.dashboards.pilots.rtm_report import input_loads, rtm_analysis
 from civicstat.dashboards.pilots.rtm_zones import ZoneLoad, write_zone_tables, zone_tables
@@ -88,7 +88,8 @@ def run_and_publish(
     report_dir = write_report(result, out_dir or default_report_dir(result))
     if publish is None:
         return RTMRun(result, report_dir)
-    analysis = rtm_analysis(result, publish)  # built first: a problem here writes nothing
+    with translation.override(settings.LANGUAGE_CODE):  # stored formatted, in the site's language
+        analysis = rtm_analysis(result, publish)  # built first: a problem here writes nothing
     tables = zone_tables(result, publish, timezone.now())
     con = connect(warehouse_url or settings.CIVICSTAT_WAREHOUSE_URL)
     try:

@@ -151,3 +151,29 @@ def test_data_page_renders_published_analysis_and_missing_one(client):
     assert "Not computed yet" in html  # test/not-yet has no published analysis
     goal_html = client.get(goal.url).content.decode()
     assert f'href="{page.url}"' in goal_html  # listed under "Dashboards and data"
+
+
+@pytest.mark.django_db
+def test_a_refresh_started_in_another_language_publishes_in_the_sites(measured):
+    """Analyses and charts are stored formatted: a refresh started by staff reading the site in
+    Spanish still writes them in the site's language (LANGUAGE_CODE), for every reader."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    seen = {}
+
+    @register_analysis("test-language", datasets=("calls_for_service",))
+    def produce(ctx):
+        seen["language"] = translation.get_language()
+        seen["phrase"] = gettext("Skip to main content")
+        return [calls_by_priority_analysis({"1": 4, "2": 1})]
+
+    try:
+        with translation.override("es"):
+            run = refresh(as_of=measured["as_of"], run_sources=False, analyses=["test-language"])
+    finally:
+        unregister("test-language")
+    assert run.status == RefreshStatus.SUCCEEDED
+    assert seen == {"language": "en", "phrase": "Skip to main content"}
+    chart = measured["count"].chart
+    assert "June 2024" in chart.summary and "junio" not in chart.summary

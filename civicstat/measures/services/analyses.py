@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from civicstat.dashboards.analysis import Analysis, AnalysisContext, producers
 from civicstat.measures.derived import base_datasets
@@ -75,7 +76,9 @@ def compute_analyses(
             )
             continue
         try:
-            results = list(producer.produce(context))
+            # Analyses are stored formatted: in the site's language, whoever started the refresh.
+            with translation.override(settings.LANGUAGE_CODE):
+                results = list(producer.produce(context))
         except Exception as exc:
             raise AnalysisFailed(f"analysis {producer.name!r}: {exc}") from exc
         for analysis in results:

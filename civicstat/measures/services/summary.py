@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, gettext_noop
+
 from civicstat.measures.models import Measure, MeasureValue
 
 
@@ -15,6 +17,9 @@ class StatusDisplay:
     colour: str
     icon: str
     explanation: str = ""
+    # True when the label is one of the code's own words (translated); False when it is the
+    # plan's vocabulary, written in the content's language.
+    translated: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,13 +36,13 @@ class MeasureSummary:
 
 # Used when a plan's vocabulary does not name a status the rule produced.
 FALLBACK_STATUS = {
-    "on_target": ("On Target", "#1b7a3a", "check"),
-    "close_to_target": ("Close to Target", "#8a5a00", "warning"),
-    "needs_improvement": ("Needs Improvement", "#b3261e", "cross"),
-    "target_pending": ("Target Pending", "#4a5568", "dots"),
-    "insufficient_data": ("Insufficient Data", "#4a5568", "question"),
-    "no_status": ("No Status", "#4a5568", "dash"),
-    "overdue": ("Overdue", "#b3261e", "clock"),
+    "on_target": (gettext_noop("On Target"), "#1b7a3a", "check"),
+    "close_to_target": (gettext_noop("Close to Target"), "#8a5a00", "warning"),
+    "needs_improvement": (gettext_noop("Needs Improvement"), "#b3261e", "cross"),
+    "target_pending": (gettext_noop("Target Pending"), "#4a5568", "dots"),
+    "insufficient_data": (gettext_noop("Insufficient Data"), "#4a5568", "question"),
+    "no_status": (gettext_noop("No Status"), "#4a5568", "dash"),
+    "overdue": (gettext_noop("Overdue"), "#b3261e", "clock"),
 }
 
 
@@ -47,10 +52,10 @@ def status_display(plan, key: str, explanation: str = "") -> StatusDisplay | Non
     option = plan.measure_status(key) if plan is not None else None
     if option is not None:
         return StatusDisplay(key, option.label, option.colour, option.icon, explanation)
-    label, colour, icon = FALLBACK_STATUS.get(
-        key, (key.replace("_", " ").title(), "#4a5568", "dash")
-    )
-    return StatusDisplay(key, label, colour, icon, explanation)
+    if key in FALLBACK_STATUS:
+        label, colour, icon = FALLBACK_STATUS[key]
+        return StatusDisplay(key, gettext(label), colour, icon, explanation, translated=True)
+    return StatusDisplay(key, key.replace("_", " ").title(), "#4a5568", "dash", explanation)
 
 
 def summarise(measures, plan) -> list[MeasureSummary]:
