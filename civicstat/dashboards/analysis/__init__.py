@@ -22,7 +22,12 @@ from civicstat.dashboards.analysis.blocks import (
     TextBlock,
     block_from_dict,
 )
-from civicstat.dashboards.analysis.build import chart_block, figure, table_block
+from civicstat.dashboards.analysis.build import (
+    chart_block,
+    figure,
+    message_analysis,
+    table_block,
+)
 from civicstat.dashboards.analysis.registry import (
     AnalysisContext,
     Producer,
@@ -42,6 +47,7 @@ __all__ = [
     "block_from_dict",
     "chart_block",
     "figure",
+    "message_analysis",
     "producers",
     "register_analysis",
     "table_block",

@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from civicstat.dashboards.analysis.blocks import ChartBlock, Figure, TableBlock
+from civicstat.dashboards.analysis.blocks import (
+    Analysis,
+    ChartBlock,
+    Figure,
+    Section,
+    TableBlock,
+    TextBlock,
+)
 from civicstat.dashboards.charts.formatting import round_half_up
 from civicstat.dashboards.charts.palette import MUTED, SERIES_COLOURS
 from civicstat.dashboards.charts.svg import render_svg
@@ -19,6 +26,25 @@ from civicstat.dashboards.charts.theme import VIEW_HEIGHT, VIEW_WIDTH, skeleton
 
 SUPPRESSED = "Suppressed"
 NO_DATA = "—"
+
+
+def message_analysis(
+    key: str,
+    title: str,
+    heading: str,
+    text: str,
+    datasets: Sequence[str],
+    period_label: str = "",
+) -> Analysis:
+    """An analysis of one section holding one sentence: what a producer publishes when its data
+    is missing or empty ("No calls for service have been loaded yet.")."""
+    return Analysis(
+        key=key,
+        title=title,
+        sections=(Section(heading, (TextBlock(text),)),),
+        datasets=tuple(datasets),
+        period_label=period_label,
+    )
 
 
 def number(value: float | int | None, decimals: int = 0, suffix: str = "") -> str:

@@ -20,6 +20,7 @@ from civicstat.dashboards.analysis import (
     TextBlock,
     chart_block,
     figure,
+    message_analysis,
     register_analysis,
     table_block,
 )
@@ -91,16 +92,12 @@ def build(
     ruleset = ruleset or EligibilityRuleSet.durham()
     title = _("Which 911 calls a civilian team could take")
     if window is None:
-        return Analysis(
+        return message_analysis(
             KEY,
             title,
-            (
-                Section(
-                    _("Eligible calls"),
-                    (TextBlock(_("No calls for service have been loaded yet.")),),
-                ),
-            ),
-            datasets=DATASETS,
+            _("Eligible calls"),
+            _("No calls for service have been loaded yet."),
+            DATASETS,
         )
     rows = _call_rows(window.filter(calls), ruleset)
     decisions = ibis.memtable(decide(rows, ruleset).to_pyarrow())

@@ -21,6 +21,7 @@ from civicstat.dashboards.analysis import (
     Section,
     TextBlock,
     chart_block,
+    message_analysis,
     register_analysis,
     table_block,
 )
@@ -68,16 +69,12 @@ def publishable_points(points, published: tuple[int, ...] = ()) -> list:
 def build(crisis, window: Window | None, programs=fn.DEFAULT_PROGRAMS) -> Analysis:
     title = _("Familiar neighbors: how concentrated crisis responses are")
     if window is None:
-        return Analysis(
+        return message_analysis(
             KEY,
             title,
-            (
-                Section(
-                    _("Familiar neighbors"),
-                    (TextBlock(_("No crisis responses have been loaded yet.")),),
-                ),
-            ),
-            datasets=(DATASET,),
+            _("Familiar neighbors"),
+            _("No crisis responses have been loaded yet."),
+            (DATASET,),
         )
     start, end = window.start, window.end
     dist = fn.count_distribution(crisis, start, end, programs=programs, tz=window.tz)

@@ -23,6 +23,7 @@ from civicstat.dashboards.analysis import (
     Section,
     TextBlock,
     figure,
+    message_analysis,
     register_analysis,
     table_block,
 )
@@ -420,10 +421,11 @@ def _share_figure(label: str, part: int, whole: int) -> Figure:
 
 
 def _empty(program: str, text: str, window: Window | None = None) -> Analysis:
-    return Analysis(
-        key=key(program),
-        title=str(TITLES[program]),
-        sections=(Section(_("Headline figures"), (TextBlock(text),)),),
-        datasets=(DATASET,),
+    return message_analysis(
+        key(program),
+        str(TITLES[program]),
+        _("Headline figures"),
+        text,
+        (DATASET,),
         period_label=window.label if window else "",
     )

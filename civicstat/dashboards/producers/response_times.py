@@ -22,6 +22,7 @@ from civicstat.dashboards.analysis import (
     Section,
     TextBlock,
     chart_block,
+    message_analysis,
     register_analysis,
     table_block,
 )
@@ -113,16 +114,12 @@ def build(
     rules = rules or SegmentRules.default()
     title = _("911 and emergency response times")
     if window is None:
-        return Analysis(
+        return message_analysis(
             KEY,
             title,
-            (
-                Section(
-                    _("Response times"),
-                    (TextBlock(_("No calls for service have been loaded yet.")),),
-                ),
-            ),
-            datasets=(DATASET,),
+            _("Response times"),
+            _("No calls for service have been loaded yet."),
+            (DATASET,),
         )
     rows = window.filter(calls)
     # The segment view is computed once and kept in memory: every table below reads it.

@@ -177,3 +177,27 @@ def test_a_refresh_started_in_another_language_publishes_in_the_sites(measured):
     assert seen == {"language": "en", "phrase": "Skip to main content"}
     chart = measured["count"].chart
     assert "June 2024" in chart.summary and "junio" not in chart.summary
+
+
+def test_producers_without_data_publish_a_sentence_not_an_error():
+    """Before any data is loaded (no reporting window), each safety producer publishes its
+    page's analysis as one section saying what is missing."""
+    from civicstat.dashboards.producers import diversion, familiar_neighbors, heart, response_times
+
+    results = [
+        response_times.build(None, None),
+        familiar_neighbors.build(None, None),
+        diversion.build(None, None, None),
+        *heart.build(None, None),
+    ]
+    assert [a.key for a in results] == [
+        response_times.KEY,
+        familiar_neighbors.KEY,
+        diversion.KEY,
+        *(heart.key(p) for p in (heart.ALL_PROGRAMS, *heart.PROGRAMS)),
+    ]
+    for analysis in results:
+        assert len(analysis.sections) == 1
+        (block,) = analysis.sections[0].blocks
+        assert isinstance(block, TextBlock) and block.text.endswith("have been loaded yet.")
+        assert analysis.datasets
