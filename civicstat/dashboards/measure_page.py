@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicstat.core.periods import name_of_period
+from civicstat.dashboards.periods import name_of_period
 from civicstat.measures.engine import Grain, is_overdue, latest_expected_period, next_due
 from civicstat.measures.models import (
     Direction,

@@ -9,20 +9,9 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
-from civicstat.dashboards.charts import ChartOptions, StatusStyle, build_chart
+from civicstat.dashboards.charts import COLUMNS, ChartOptions, StatusStyle, build_chart
 from civicstat.measures.models import Direction, Measure, MeasureChart, MeasureValue
 from civicstat.measures.services.rules import plan_of
-
-VALUE_COLUMNS = [
-    "period_start",
-    "period_end",
-    "period_label",
-    "breakdown",
-    "value",
-    "suppressed",
-    "status",
-    "target",
-]
 
 
 def chart_options(measure: Measure) -> ChartOptions:
@@ -59,7 +48,7 @@ def chart_options(measure: Measure) -> ChartOptions:
 
 def values_frame(measure: Measure) -> pd.DataFrame:
     rows = MeasureValue.objects.filter(measure=measure).order_by("period_start", "breakdown")
-    frame = pd.DataFrame.from_records(rows.values(*VALUE_COLUMNS), columns=VALUE_COLUMNS)
+    frame = pd.DataFrame.from_records(rows.values(*COLUMNS), columns=list(COLUMNS))
     frame["value"] = frame["value"].astype("float64")
     frame["target"] = frame["target"].astype("float64")
     frame["breakdown"] = frame["breakdown"].map(category_namer(measure))

@@ -78,15 +78,3 @@ def unit_for(value, unit) -> str:
     if one and english and text.endswith("s") and not text.endswith(("ss", "us", "is")):
         return text[:-1]
     return text
-
-
-@register.filter
-def period_name(period) -> str:
-    """A period as a resident reads it: "November 2026" for a month, "2026" for a calendar year,
-    "week of July 3, 2023" for a Monday-to-Sunday week, otherwise its label ("2026 Q3",
-    "FY2025"). Takes anything with ``period_start``/``period_end``/``period_label`` (a published
-    value) or ``start``/``end``/``label`` (an engine period); a manual value without an end
-    keeps its label."""
-    from civicstat.core.periods import name_of_period
-
-    return name_of_period(period)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import template
 
 from civicstat.dashboards.measure_page import due_state
+from civicstat.dashboards.periods import name_of_period
 from civicstat.measures.models import MeasureChart
 from civicstat.measures.services.summary import status_display
 
@@ -41,3 +42,13 @@ def category_name(value, measure):
 
         namer = measure._category_namer = category_namer(measure)
     return namer(value)
+
+
+@register.filter
+def period_name(period) -> str:
+    """A period as a resident reads it: "November 2026" for a month, "2026" for a calendar year,
+    "week of July 3, 2023" for a Monday-to-Sunday week, otherwise its label ("2026 Q3",
+    "FY2025"). Takes anything with ``period_start``/``period_end``/``period_label`` (a published
+    value) or ``start``/``end``/``label`` (an engine period); a manual value without an end
+    keeps its label."""
+    return name_of_period(period)

@@ -139,7 +139,7 @@ class MeasureValue(models.Model):
             return self.status_explanation
         from django.utils.translation import gettext
 
-        from civicstat.core.periods import name_of_period
+        from civicstat.dashboards.periods import name_of_period
         from civicstat.measures.engine.status import render_message
 
         params = dict(self.status_params or {})
